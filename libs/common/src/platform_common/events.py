@@ -1,0 +1,131 @@
+"""The Kafka contracts: a versioned envelope and the events named in DESIGN.md.
+
+Values are JSON envelopes {"type", "version", "id", "occurred_at", "trace", "data"}; keys are the
+image id (transform topics) or the user id (user events), so one entity's events stay ordered.
+Consumers dedupe on the envelope id (at-least-once delivery end to end).
+"""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from platform_common.request_context import current_request_id
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Event(BaseModel):
+    """Base for event payloads; `type` and `version` identify the schema on the wire."""
+
+    model_config = ConfigDict(frozen=True)
+    type: ClassVar[str]
+    version: ClassVar[int] = 1
+
+
+class TransformRequested(Event):
+    type: ClassVar[str] = "TransformRequested"
+    transformation_id: uuid.UUID
+    image_id: uuid.UUID
+    owner_id: uuid.UUID
+    source_key: str
+    source_checksum: str
+    variant_key: str
+    spec: dict[str, Any]
+    requested_at: datetime
+    # Extra source objects some operations read (an image watermark): image id -> S3 key.
+    assets: dict[str, str] = Field(default_factory=dict)
+
+
+class TransformStarted(Event):
+    type: ClassVar[str] = "TransformStarted"
+    transformation_id: uuid.UUID
+    image_id: uuid.UUID
+    owner_id: uuid.UUID
+    attempt: int = 1
+
+
+class TransformSucceeded(Event):
+    type: ClassVar[str] = "TransformSucceeded"
+    transformation_id: uuid.UUID
+    image_id: uuid.UUID
+    owner_id: uuid.UUID
+    result_key: str
+    format: str
+    width: int
+    height: int
+    bytes: int
+    duration_ms: int
+
+
+class TransformFailed(Event):
+    type: ClassVar[str] = "TransformFailed"
+    transformation_id: uuid.UUID
+    image_id: uuid.UUID
+    owner_id: uuid.UUID
+    error_code: str
+    message: str
+    retryable: bool
+
+
+class UserRegistered(Event):
+    type: ClassVar[str] = "UserRegistered"
+    user_id: uuid.UUID
+    username: str
+
+
+class UserDeleted(Event):
+    type: ClassVar[str] = "UserDeleted"
+    user_id: uuid.UUID
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        TransformRequested,
+        TransformStarted,
+        TransformSucceeded,
+        TransformFailed,
+        UserRegistered,
+        UserDeleted,
+    )
+}
+
+
+class Envelope(BaseModel):
+    type: str
+    version: int
+    id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    occurred_at: datetime = Field(default_factory=utcnow)
+    trace: dict[str, str] = Field(default_factory=dict)
+    data: dict[str, Any]
+
+    @classmethod
+    def wrap(cls, event: Event, trace: dict[str, str] | None = None) -> "Envelope":
+        if trace is None:
+            request_id = current_request_id()
+            trace = {"request_id": request_id} if request_id else {}
+        return cls(
+            type=event.type,
+            version=event.version,
+            trace=trace,
+            data=event.model_dump(mode="json"),
+        )
+
+    def event(self) -> Event:
+        """The typed payload; raises KeyError for a type this code does not know."""
+        return EVENT_TYPES[self.type].model_validate(self.data)
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> "Envelope":
+        return cls.model_validate_json(raw)
+
+
+TransformEvent = TransformStarted | TransformSucceeded | TransformFailed
+TransformStatus = Literal["pending", "processing", "succeeded", "failed"]

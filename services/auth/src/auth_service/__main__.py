@@ -1,0 +1,3 @@
+from auth_service.entrypoints.cli import main
+
+main()
