@@ -8,6 +8,8 @@ UV     := $(TOOLS)/bin/uv
 VENV   := .venv
 BIN    := $(VENV)/bin
 UV_VERSION := 0.13.8
+IMAGE_TAG  ?= dev
+OVERLAY    ?= dev
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -24,8 +26,9 @@ help:
 	@echo "make up        start only the infrastructure (PostgreSQL, Kafka, S3, Redis)"
 	@echo "make lint      ruff check and format check"
 	@echo "make bench     benchmarks; results in bench/results/"
-	@echo "make images    docker build the four service images (needs Docker)"
-	@echo "make k8s       render the Kubernetes manifests (needs kustomize or kubectl)"
+	@echo "make images    docker build the four service images (needs Docker; IMAGE_TAG=dev)"
+	@echo "make k8s       render the Kubernetes manifests (OVERLAY=dev|prod; builds the pinned kustomize once with Go,"
+	@echo "              or set KUSTOMIZE=/path/to/kustomize)"
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: install python3.11 and run make again")'
@@ -64,13 +67,12 @@ bench: install
 	$(BIN)/python -m bench
 
 images:
-	@for svc in auth images transformer gateway; do \
-		docker build -f services/$$svc/Dockerfile -t image-platform/$$svc:dev . || exit 1; \
+	@for svc in gateway auth images transformer; do \
+		docker build -f services/$$svc/Dockerfile -t image-platform/$$svc:$(IMAGE_TAG) . || exit 1; \
 	done
 
 k8s:
-	@command -v kustomize >/dev/null && kustomize build deploy/k8s/overlays/dev \
-		|| kubectl kustomize deploy/k8s/overlays/dev
+	@deploy/k8s/kustomize.sh build deploy/k8s/overlays/$(OVERLAY)
 
 clean:
 	rm -rf .stack .pytest_cache .ruff_cache

@@ -1,9 +1,19 @@
-"""The shared command line of the HTTP services: `serve` and `migrate`."""
+"""The shared command line of the HTTP services: `serve`, `migrate` and service-specific extras."""
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ExtraCommand:
+    """A service-specific subcommand (e.g. auth's `create-admin`) next to serve/migrate."""
+
+    help: str
+    run: Callable[[argparse.Namespace], None]
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
 
 
 def run_migrations(alembic_ini: Path, database_url: str) -> None:
@@ -23,6 +33,7 @@ def service_cli(
     default_port: int,
     migrate: Callable[[], None] | None = None,
     argv: list[str] | None = None,
+    extra_commands: Mapping[str, ExtraCommand] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -32,13 +43,25 @@ def service_cli(
     serve.add_argument("--workers", type=int, default=1)
     if migrate is not None:
         commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
+    for name, extra in (extra_commands or {}).items():
+        extra_parser = commands.add_parser(name, help=extra.help)
+        if extra.add_arguments is not None:
+            extra.add_arguments(extra_parser)
     args = parser.parse_args(argv)
 
+    if extra_commands and args.command in extra_commands:
+        extra_commands[args.command].run(args)
+        return
     if args.command == "migrate" and migrate is not None:
         migrate()
         return
     import uvicorn
 
+    from platform_common.http_timeouts import header_deadline_protocol
+    from platform_common.settings import HttpServerSettings
+
+    # The deadline protocol is a local class (not picklable for uvicorn's worker processes).
+    header_timeout = HttpServerSettings().client_header_timeout_seconds if args.workers == 1 else 0
     uvicorn.run(
         app_path,
         factory=True,
@@ -48,5 +71,6 @@ def service_cli(
         log_config=None,  # our JSON logging is configured by the app factory
         proxy_headers=True,
         timeout_keep_alive=30,
+        http=header_deadline_protocol(header_timeout),
     )
     sys.exit(0)

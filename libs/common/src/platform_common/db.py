@@ -7,8 +7,15 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, pool_size: int = 10) -> Engine:
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+def make_engine(url: str, pool_size: int = 10, *, hide_parameters: bool = False) -> Engine:
+    # hide_parameters keeps bound values (password hashes, emails) out of logged SQL errors.
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        hide_parameters=hide_parameters,
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -38,7 +45,10 @@ class SqlAlchemyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.rollback()
+        if exc_type is not None:
+            self.rollback()
+        # close() also rolls back anything uncommitted but, unlike rollback(), does not expire the
+        # loaded objects, so what a read-only block returned stays readable after it.
         self.session.close()
 
     def _open_repositories(self, session: Session) -> None:

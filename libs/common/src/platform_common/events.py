@@ -71,6 +71,20 @@ class TransformFailed(Event):
     retryable: bool
 
 
+class TransformDeadLettered(Event):
+    """On images.transform.dlq: a request that failed for good, with the failure, for operators
+    to inspect and (after a fix) replay. `request` is the original envelope as received."""
+
+    type: ClassVar[str] = "TransformDeadLettered"
+    transformation_id: uuid.UUID | None
+    image_id: uuid.UUID | None
+    error_code: str
+    message: str
+    retryable: bool
+    attempts: int
+    request: dict[str, Any]
+
+
 class UserRegistered(Event):
     type: ClassVar[str] = "UserRegistered"
     user_id: uuid.UUID
@@ -89,6 +103,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TransformStarted,
         TransformSucceeded,
         TransformFailed,
+        TransformDeadLettered,
         UserRegistered,
         UserDeleted,
     )

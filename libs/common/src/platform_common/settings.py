@@ -22,7 +22,16 @@ def is_placeholder(value: str) -> bool:
     return not lowered or any(marker in lowered for marker in PLACEHOLDER_MARKERS)
 
 
-class BaseServiceSettings(BaseSettings):
+class HttpServerSettings(BaseSettings):
+    """Deadlines for slow clients (see http_timeouts.py), measured between two reads; 0 = off."""
+
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    client_header_timeout_seconds: float = Field(default=30.0, ge=0)
+    client_body_timeout_seconds: float = Field(default=60.0, ge=0)
+
+
+class BaseServiceSettings(HttpServerSettings):
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
 
     service_name: str = "service"
@@ -40,6 +49,8 @@ class BaseServiceSettings(BaseSettings):
     jwt_audience: str = "image-platform"
 
     cors_origins: list[str] = Field(default_factory=list)
+    # Origins (besides our own host and cors_origins) allowed to send cookie-authenticated writes.
+    csrf_trusted_origins: list[str] = Field(default_factory=list)
 
     @property
     def is_production(self) -> bool:

@@ -17,7 +17,15 @@ MAX_TEXT_LENGTH = 200
 
 Fit = Literal["cover", "contain", "fill", "inside"]
 Position = Literal[
-    "top_left", "top", "top_right", "left", "center", "right", "bottom_left", "bottom", "bottom_right"
+    "top_left",
+    "top",
+    "top_right",
+    "left",
+    "center",
+    "right",
+    "bottom_left",
+    "bottom",
+    "bottom_right",
 ]
 Interesting = Literal["attention", "entropy"]
 SketchStyle = Literal["pencil", "charcoal", "ink"]
@@ -40,7 +48,9 @@ def normalise_colour(value: str) -> str:
     lowered = NAMED_COLOURS.get(value.strip().lower(), value.strip().lower())
     match = _HEX_COLOUR.match(lowered)
     if not match:
-        raise ValueError("colour must be #rgb, #rrggbb, #rrggbbaa or one of " + ", ".join(NAMED_COLOURS))
+        raise ValueError(
+            "colour must be #rgb, #rrggbb, #rrggbbaa or one of " + ", ".join(NAMED_COLOURS)
+        )
     digits = match.group(1)
     if len(digits) == 3:
         digits = "".join(c * 2 for c in digits)

@@ -1,21 +1,82 @@
-"""The auth HTTP application."""
+"""The auth HTTP application: wiring of adapters into app.state, and the lifespan that runs the
+outbox relay and seeds the first admin."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from fastapi import FastAPI
-
-from auth_service.config import Settings, get_settings
 from platform_common.app import create_service_app
-from platform_common.db import make_engine, ping
+from platform_common.db import make_engine, make_session_factory, ping
+from platform_common.outbox import OutboxRelay
+
+from auth_service.adapters.orm import outbox
+from auth_service.adapters.password_hasher import PasswordHasher
+from auth_service.adapters.tokens import TokenIssuer
+from auth_service.config import Settings, get_settings
+from auth_service.entrypoints.api.routes import auth, jwks, users
+from auth_service.service_layer import services
+from auth_service.service_layer.login_throttle import ThrottlePolicy
+from auth_service.service_layer.unit_of_work import AuthUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def _seed_admin(app: FastAPI) -> None:
+    settings: Settings = app.state.settings
+    uow = AuthUnitOfWork(app.state.session_factory, user_events_topic=settings.topic_user_events)
+    created = services.ensure_admin(
+        uow,
+        app.state.password_hasher,
+        username=settings.admin_username,
+        email=settings.admin_email,
+        password=settings.admin_password,
+    )
+    log.info("seeded admin %s", "created" if created else "already present")
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    relay = OutboxRelay(app.state.engine, outbox, settings.kafka_bootstrap_servers)
+    loop = asyncio.get_running_loop()
+    # Commits happen in worker threads; asyncio.Event.set must run on the loop's own thread.
+    app.state.wake_outbox_relay = lambda: loop.call_soon_threadsafe(relay.wake)
+    if settings.seeds_admin:
+        await asyncio.to_thread(_seed_admin, app)
+    relay_task = asyncio.create_task(relay.run(), name="auth-outbox-relay")
+    try:
+        yield
+    finally:
+        relay_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay_task
+        app.state.wake_outbox_relay = None
+        app.state.engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = make_engine(settings.database_url, settings.database_pool_size)
+    engine = make_engine(settings.database_url, settings.database_pool_size, hide_parameters=True)
     app = create_service_app(
         settings,
         title="Auth service",
         description="Accounts and access tokens.",
-        routers=[],
+        routers=[auth.router, users.router, jwks.router],
         readiness_checks={"database": lambda: ping(engine)},
+        lifespan=lifespan,
+        csrf_origin_check=True,
     )
     app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.password_hasher = PasswordHasher(settings.bcrypt_rounds)
+    app.state.token_issuer = TokenIssuer(settings)
+    app.state.throttle_policy = ThrottlePolicy(
+        max_failures_per_username=settings.login_max_failures_per_username,
+        max_failures_per_address=settings.login_max_failures_per_address,
+        window=timedelta(seconds=settings.login_failure_window_seconds),
+    )
+    app.state.wake_outbox_relay = None  # set by the lifespan, once the relay runs
     return app

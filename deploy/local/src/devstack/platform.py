@@ -1,0 +1,87 @@
+"""The four services as subprocesses on top of a running Stack, per the service CLI contract."""
+
+import os
+import threading
+import time
+
+from devstack.parallel import run_parallel
+from devstack.ports import HOST, ensure_free, free_port, port_from_env
+from devstack.service import Service, ServiceSpec
+from devstack.stack import Stack
+
+DEV_JWT_SECRET = "devstack-local-jwt-secret-not-for-production-0123456789"
+
+
+SERVICES = (
+    ServiceSpec("gateway", "gateway_service", 8000),
+    ServiceSpec("auth", "auth_service", 8001, database="auth"),
+    ServiceSpec("images", "images_service", 8002, database="images"),
+    ServiceSpec("transformer", "transformer_service", 8003, worker=True),
+)
+
+
+def default_ports() -> dict[str, int]:
+    return {spec.name: port_from_env(spec.port_env, spec.default_port) for spec in SERVICES}
+
+
+def free_ports() -> dict[str, int]:
+    ports: dict[str, int] = {}
+    for spec in SERVICES:
+        ports[spec.name] = free_port(avoid=set(ports.values()))
+    return ports
+
+
+class Platform:
+    """gateway, auth, images and transformer started in parallel once the stack is up."""
+
+    def __init__(
+        self,
+        stack: Stack,
+        ports: dict[str, int] | None = None,
+        jwt_secret: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self.stack = stack
+        self.ports = ports or default_ports()
+        self.jwt_secret = jwt_secret or os.environ.get("JWT_SECRET") or DEV_JWT_SECRET
+        root, logs = stack.config.root / "platform", stack.config.root / "logs"
+        self._cancel = threading.Event()
+        self.services = {
+            spec.name: Service(
+                spec, self.ports[spec.name], self._env(spec, extra_env), root, self._cancel, logs
+            )
+            for spec in SERVICES
+        }
+        self.startup_seconds: float | None = None
+
+    def url(self, name: str) -> str:
+        return self.services[name].url
+
+    def check_ports(self) -> None:
+        for service in self.services.values():
+            ensure_free(service.port, service.name, service.spec.port_env)
+
+    def start(self) -> "Platform":
+        began = time.monotonic()
+        self._cancel.clear()
+        try:
+            run_parallel([s.start for s in self.services.values()], self._cancel)
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_seconds = time.monotonic() - began
+        return self
+
+    def stop(self) -> None:
+        self._cancel.set()
+        run_parallel([s.stop for s in self.services.values()], self._cancel, quiet=True)
+
+    def _env(self, spec: ServiceSpec, extra_env: dict[str, str] | None) -> dict[str, str]:
+        env = {**os.environ, **self.stack.env(), "JWT_SECRET": self.jwt_secret}
+        env["PYTHONUNBUFFERED"] = "1"
+        if spec.database:
+            env["DATABASE_URL"] = self.stack.database_url(spec.database)
+        if spec.name == "gateway":
+            env["AUTH_URL"] = f"http://{HOST}:{self.ports['auth']}"
+            env["IMAGES_URL"] = f"http://{HOST}:{self.ports['images']}"
+        return {**env, **(extra_env or {})}

@@ -1,0 +1,70 @@
+"""Content addresses of variants, and the spec for on-the-fly query parameters."""
+
+import hashlib
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from platform_common.transform_spec.operations import MAX_DIMENSION, Fit
+from platform_common.transform_spec.output import OutputFormat
+from platform_common.transform_spec.spec import TransformSpec
+
+# Bumped when an operation's meaning changes, so old variants are not served for new semantics.
+SPEC_VERSION = 1
+VARIANT_PREFIX = "variants/"
+QUERY_KEYS = ("w", "h", "fit", "format", "q")
+
+
+def variant_digest(source_checksum: str, spec: TransformSpec) -> str:
+    payload = f"v{SPEC_VERSION}:{source_checksum}:{spec.canonical_json()}"
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def variant_key(source_checksum: str, spec: TransformSpec, source_format: str | None = None) -> str:
+    """`variants/<sha256>.<ext>`: the same source and the same spec always give the same key.
+
+    `source_format` is needed only when the spec keeps the source's format (output.format unset).
+    """
+    if spec.output.format is None and not source_format:
+        raise ValueError("source_format is needed to address a spec that keeps the source format")
+    extension = spec.resolve_format(source_format)
+    return f"{VARIANT_PREFIX}{variant_digest(source_checksum, spec)}.{extension}"
+
+
+def variant_etag(key: str) -> str:
+    """The strong ETag for a variant: its content hash, quoted."""
+    digest = key.removeprefix(VARIANT_PREFIX).split(".", 1)[0]
+    return f'"{digest}"'
+
+
+class OnTheFlyParams(BaseModel):
+    """?w=800&h=600&fit=cover&format=webp&q=80 -- validation errors name the query parameter."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    w: int | None = Field(default=None, ge=1, le=MAX_DIMENSION)
+    h: int | None = Field(default=None, ge=1, le=MAX_DIMENSION)
+    fit: Fit | None = None
+    format: OutputFormat | Literal["jpg"] | None = None
+    q: int | None = Field(default=None, ge=1, le=100)
+
+
+def spec_from_query(params: Mapping[str, str]) -> TransformSpec | None:
+    """The spec for on-the-fly query parameters, or None when none are given (the original).
+
+    Raises pydantic.ValidationError naming the parameter (loc ("w",) etc.)."""
+    if not any(params.get(key) not in (None, "") for key in QUERY_KEYS):
+        return None
+    given = {key: params[key] for key in QUERY_KEYS if params.get(key) not in (None, "")}
+    query = OnTheFlyParams.model_validate(given)
+    operations = []
+    if query.w or query.h:
+        resize = {"op": "resize", "width": query.w, "height": query.h}
+        operations.append(resize | ({"fit": query.fit} if query.fit else {}))
+    output: dict[str, object] = {}
+    if query.format:
+        output["format"] = query.format
+    if query.q:
+        output["quality"] = query.q
+    return TransformSpec.model_validate({"operations": operations, "output": output})

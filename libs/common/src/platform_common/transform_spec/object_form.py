@@ -1,0 +1,105 @@
+"""The roadmap.sh-style object form, normalised into the ordered operation list.
+
+    {"transformations": {"resize": {"width": 800}, "crop": {...}, "rotate": 90,
+                         "format": "webp", "filters": {"grayscale": true}}}
+
+An object has no order, so the order is fixed here, chosen so each step means what a person
+expects: crop and smart_crop first (their coordinates refer to the original photo), then resize,
+rotate, flip, mirror, then the filters (grayscale, sepia, brightness, contrast, blur, sharpen,
+sketch), and watermarks last (so the mark itself is never rotated, blurred or sketched).
+Boolean switches that are false are simply absent. Unknown keys are refused by name.
+"""
+
+from typing import Any
+
+OBJECT_FORM_ORDER = (
+    "crop",
+    "smart_crop",
+    "resize",
+    "rotate",
+    "flip",
+    "mirror",
+    "grayscale",
+    "sepia",
+    "brightness",
+    "contrast",
+    "blur",
+    "sharpen",
+    "sketch",
+    "watermark",
+)
+OPERATION_KEYS = frozenset(
+    {"crop", "smart_crop", "resize", "rotate", "flip", "mirror", "watermark"}
+)
+FILTER_KEYS = frozenset(
+    {"grayscale", "sepia", "brightness", "contrast", "blur", "sharpen", "sketch"}
+)
+OUTPUT_KEYS = frozenset({"format", "quality", "compress", "output"})
+# The scalar shorthand for operations with one main parameter: "rotate": 90, "blur": 2, ...
+SCALAR_FIELD = {
+    "rotate": "angle",
+    "brightness": "factor",
+    "contrast": "factor",
+    "blur": "sigma",
+    "sharpen": "sigma",
+    "sketch": "style",
+}
+
+
+def _as_operation(name: str, value: Any) -> list[dict[str, Any]]:
+    if value is False or value is None:
+        return []
+    if name == "watermark":
+        return [_watermark(item) for item in (value if isinstance(value, list) else [value])]
+    if value is True:
+        return [{"op": name}]
+    if isinstance(value, dict):
+        return [{"op": name, **value}]
+    if name in SCALAR_FIELD:
+        return [{"op": name, SCALAR_FIELD[name]: value}]
+    raise ValueError(f"transformations.{name} must be an object or true")
+
+
+def _watermark(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        return {"op": "watermark_text", "text": value}
+    if not isinstance(value, dict):
+        raise ValueError("transformations.watermark must be text, an object or a list of them")
+    kind = "watermark_image" if "image_id" in value else "watermark_text"
+    return {"op": kind, **value}
+
+
+def _output(transformations: dict[str, Any]) -> dict[str, Any]:
+    output: dict[str, Any] = dict(transformations.get("output") or {})
+    compress = transformations.get("compress")
+    if isinstance(compress, dict):
+        output.update(compress)
+    elif compress is not None:
+        output["quality"] = compress
+    for key in ("format", "quality"):
+        if key in transformations:
+            output[key] = transformations[key]
+    return output
+
+
+def normalise_object_form(transformations: Any) -> dict[str, Any]:
+    """{"resize": ..., "filters": {...}, "format": ...} -> {"operations": [...], "output": ...}."""
+    if not isinstance(transformations, dict):
+        raise ValueError('transformations must be an object such as {"resize": {"width": 800}}')
+    filters = transformations.get("filters") or {}
+    if not isinstance(filters, dict):
+        raise ValueError('transformations.filters must be an object such as {"grayscale": true}')
+    unknown = set(transformations) - OPERATION_KEYS - OUTPUT_KEYS - {"filters"}
+    unknown |= {f"filters.{name}" for name in set(filters) - FILTER_KEYS}
+    if unknown:
+        allowed = sorted(OPERATION_KEYS | OUTPUT_KEYS | {"filters"})
+        raise ValueError(
+            f"unknown transformation {', '.join(sorted(unknown))}; expected {', '.join(allowed)}"
+            f" (filters: {', '.join(sorted(FILTER_KEYS))})"
+        )
+    steps = {**{k: v for k, v in transformations.items() if k in OPERATION_KEYS}, **filters}
+    operations: list[dict[str, Any]] = []
+    for name in OBJECT_FORM_ORDER:
+        if name in steps:
+            operations.extend(_as_operation(name, steps[name]))
+    return {"operations": operations, "output": _output(transformations)}

@@ -1,0 +1,62 @@
+"""TransformSpec: the ordered operations plus output options, and its canonical JSON."""
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from platform_common.transform_spec.object_form import normalise_object_form
+from platform_common.transform_spec.operations import AnyOperation, WatermarkImage
+from platform_common.transform_spec.output import OutputOptions
+
+MAX_OPERATIONS = 20
+
+
+class TransformSpec(BaseModel):
+    """What to do to an image, in order. Accepts the ordered form
+    {"operations": [{"op": "resize", "width": 800}, "grayscale"], "output": {"format": "webp"}}
+    and the object form {"transformations": {...}} (see object_form for the order it implies)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    operations: list[AnyOperation] = Field(default_factory=list, max_length=MAX_OPERATIONS)
+    output: OutputOptions = Field(default_factory=OutputOptions)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_both_forms(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "transformations" in data:
+            if set(data) != {"transformations"}:
+                extra = ", ".join(sorted(set(data) - {"transformations"}))
+                raise ValueError(f"put {extra} inside transformations (the object form)")
+            data = normalise_object_form(data["transformations"])
+        if isinstance(data, dict) and isinstance(data.get("operations"), list):
+            # "grayscale" is shorthand for {"op": "grayscale"}.
+            ops = [{"op": op} if isinstance(op, str) else op for op in data["operations"]]
+            data = {**data, "operations": ops}
+        return data
+
+    def canonical_json(self) -> str:
+        """Sorted keys, no whitespace, every default explicit: equal meaning, equal string."""
+        return json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+
+    def watermark_image_ids(self) -> list[str]:
+        """The other images this spec reads (the images service resolves them to S3 keys)."""
+        return [str(op.image_id) for op in self.operations if isinstance(op, WatermarkImage)]
+
+    def resolve_format(self, source_format: str | None) -> str:
+        return self.output.resolve_format(source_format)
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """A person-readable summary naming each bad field: 'operations[0].resize.width: ...'."""
+    parts = []
+    for error in exc.errors():
+        path = ""
+        for item in error["loc"]:
+            path += f"[{item}]" if isinstance(item, int) else (f".{item}" if path else str(item))
+        message = error["msg"].removeprefix("Value error, ")
+        parts.append(f"{path}: {message}" if path else message)
+    return "; ".join(parts)

@@ -1,0 +1,81 @@
+"""FastAPI dependencies, as Annotated aliases the routes declare (FastAPI template style)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request
+from platform_common.errors import Forbidden, Unauthorized
+from platform_common.security.dependencies import ClaimsDep
+
+from auth_service.adapters.password_hasher import PasswordHasher
+from auth_service.adapters.tokens import TokenIssuer
+from auth_service.config import Settings
+from auth_service.domain.model import User
+from auth_service.service_layer import services
+from auth_service.service_layer.login_throttle import ThrottlePolicy
+from auth_service.service_layer.unit_of_work import AuthUnitOfWork
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_uow(request: Request) -> AuthUnitOfWork:
+    state = request.app.state
+    return AuthUnitOfWork(
+        state.session_factory,
+        user_events_topic=state.settings.topic_user_events,
+        after_events_committed=state.wake_outbox_relay,
+    )
+
+
+def get_hasher(request: Request) -> PasswordHasher:
+    return request.app.state.password_hasher
+
+
+def get_token_issuer(request: Request) -> TokenIssuer:
+    return request.app.state.token_issuer
+
+
+def get_throttle_policy(request: Request) -> ThrottlePolicy:
+    return request.app.state.throttle_policy
+
+
+def get_client_address(request: Request) -> str:
+    # Behind the gateway this is the forwarded client address: uvicorn applies X-Forwarded-For
+    # from the proxies listed in FORWARDED_ALLOW_IPS.
+    return request.client.host if request.client else "unknown"
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+UowDep = Annotated[AuthUnitOfWork, Depends(get_uow)]
+HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]
+TokenIssuerDep = Annotated[TokenIssuer, Depends(get_token_issuer)]
+ThrottlePolicyDep = Annotated[ThrottlePolicy, Depends(get_throttle_policy)]
+ClientAddressDep = Annotated[str, Depends(get_client_address)]
+
+
+def get_current_user(claims: ClaimsDep, uow: UowDep) -> User:
+    """The token is valid, and its user still exists and is active (a deleted account's tokens
+    stop working here at once, not when they expire)."""
+    try:
+        user_id = uuid.UUID(claims.subject)
+    except ValueError:
+        raise Unauthorized("The token is invalid", code="invalid_token") from None
+    user = services.active_user(uow, user_id)
+    if user is None:
+        raise Unauthorized("The account for this token no longer exists", code="invalid_token")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_current_admin(user: CurrentUser) -> User:
+    # The role comes from the database, not the token: a demotion applies immediately.
+    if not user.is_admin:
+        raise Forbidden("This needs the admin role")
+    return user
+
+
+CurrentAdmin = Annotated[User, Depends(get_current_admin)]

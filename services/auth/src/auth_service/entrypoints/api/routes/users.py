@@ -1,0 +1,53 @@
+"""The current user, and user administration."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from auth_service.entrypoints.api.cookies import clear_access_cookie
+from auth_service.entrypoints.api.deps import CurrentAdmin, CurrentUser, SettingsDep, UowDep
+from auth_service.entrypoints.api.schemas import UserAdminView, UserPublic, UsersPage
+from auth_service.service_layer import services
+
+router = APIRouter(tags=["users"])
+
+_UNAUTHENTICATED = {401: {"description": "Missing, expired or invalid token"}}
+
+
+@router.get("/auth/me", responses=_UNAUTHENTICATED, summary="The logged-in user")
+@router.get("/users/me", responses=_UNAUTHENTICATED, summary="The logged-in user (alias)")
+def me(user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(user)
+
+
+@router.get(
+    "/auth/users",
+    responses={**_UNAUTHENTICATED, 403: {"description": "Not an admin"}},
+    summary="All users, oldest first (admin only)",
+)
+def list_users(
+    _admin: CurrentAdmin,
+    uow: UowDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> UsersPage:
+    users, total = services.list_users(uow, page=page, limit=limit)
+    items = [UserAdminView.model_validate(user) for user in users]
+    return UsersPage(items=items, total=total, page=page, limit=limit)
+
+
+@router.delete(
+    "/auth/users/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**_UNAUTHENTICATED, 404: {"description": "No such user (or not yours)"}},
+    summary="Delete an account (an admin, or the user themself); publishes UserDeleted",
+)
+def delete_user(
+    user_id: uuid.UUID, actor: CurrentUser, uow: UowDep, settings: SettingsDep
+) -> Response:
+    services.delete_user(uow, actor=actor, user_id=user_id)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    if actor.id == user_id:  # deleting yourself also logs you out
+        clear_access_cookie(response, settings)
+    return response

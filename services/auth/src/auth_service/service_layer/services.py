@@ -1,0 +1,116 @@
+"""The account use cases, as plain functions over a unit of work (cosmicpython's service
+layer); logging in is in authentication.py.
+
+bcrypt work happens outside database transactions, so a slow hash never holds a pooled
+connection. Logs carry ids and reasons, never passwords, hashes or tokens.
+"""
+
+import logging
+import uuid
+
+from platform_common.events import utcnow
+from sqlalchemy.exc import IntegrityError
+
+from auth_service.adapters.orm import USERNAME_UNIQUE
+from auth_service.adapters.password_hasher import PasswordHasher
+from auth_service.domain.identity import InvalidIdentity, check_username, normalize_email
+from auth_service.domain.model import Role, User
+from auth_service.domain.passwords import PasswordRejected, check_password_policy
+from auth_service.service_layer.errors import (
+    EmailTaken,
+    InvalidRegistration,
+    LastAdmin,
+    UsernameTaken,
+    UserNotFound,
+)
+from auth_service.service_layer.unit_of_work import AuthUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def _duplicate(exc: IntegrityError) -> UsernameTaken | EmailTaken:
+    constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or str(exc.orig)
+    return UsernameTaken() if USERNAME_UNIQUE in constraint else EmailTaken()
+
+
+def register(
+    uow: AuthUnitOfWork,
+    hasher: PasswordHasher,
+    *,
+    username: str,
+    email: str,
+    password: str,
+    role: Role = Role.USER,
+) -> User:
+    try:
+        check_username(username)
+        email = normalize_email(email)
+        check_password_policy(password, username=username)
+    except (InvalidIdentity, PasswordRejected) as exc:
+        raise InvalidRegistration(str(exc)) from None
+    with uow:  # the friendly early answer; the unique indexes are what make it true under races
+        if uow.users.username_taken(username):
+            raise UsernameTaken()
+        if uow.users.email_taken(email):
+            raise EmailTaken()
+    password_hash = hasher.hash(password)
+    with uow:
+        user = User.register(
+            username=username, email=email, password_hash=password_hash, role=role, now=utcnow()
+        )
+        uow.users.add(user)
+        try:
+            uow.commit()
+        except IntegrityError as exc:
+            raise _duplicate(exc) from None
+    log.info("user registered", extra={"user_id": str(user.id), "role": str(role)})
+    return user
+
+
+def ensure_admin(
+    uow: AuthUnitOfWork, hasher: PasswordHasher, *, username: str, email: str, password: str
+) -> bool:
+    """Create this admin unless the username exists; True when it was created."""
+    with uow:
+        existing = uow.users.get_by_username(username)
+    if existing is not None:
+        if not existing.is_admin:
+            # Never promote: someone may have registered that name before the seed ran.
+            log.warning("the seeded admin username belongs to a regular user; not promoting it")
+        return False
+    try:
+        register(uow, hasher, username=username, email=email, password=password, role=Role.ADMIN)
+    except UsernameTaken:  # another replica seeded it at the same moment
+        return False
+    except EmailTaken:
+        log.warning("the seeded admin email belongs to another account; no admin was created")
+        return False
+    return True
+
+
+def active_user(uow: AuthUnitOfWork, user_id: uuid.UUID) -> User | None:
+    with uow:
+        user = uow.users.get(user_id)
+    return user if user is not None and user.is_active else None
+
+
+def list_users(uow: AuthUnitOfWork, *, page: int, limit: int) -> tuple[list[User], int]:
+    with uow:
+        return uow.users.list_page(offset=(page - 1) * limit, limit=limit), uow.users.count()
+
+
+def delete_user(uow: AuthUnitOfWork, *, actor: User, user_id: uuid.UUID) -> None:
+    """Admins may delete anyone, users only themselves; to others, another account is 'not found'
+    (so user ids cannot be probed). Publishes UserDeleted through the outbox."""
+    if not actor.is_admin and actor.id != user_id:
+        raise UserNotFound()
+    with uow:
+        user = uow.users.get(user_id)
+        if user is None:
+            raise UserNotFound()
+        if user.is_admin and uow.users.count_active_admins() <= 1:
+            raise LastAdmin()
+        user.mark_deleted()
+        uow.users.delete(user)
+        uow.commit()
+    log.info("user deleted", extra={"user_id": str(user_id), "by": str(actor.id)})

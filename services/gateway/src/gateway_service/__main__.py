@@ -1,0 +1,3 @@
+from gateway_service.entrypoints.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""Moving-window rate limits on the `limits` library, in memory or shared through Redis."""
+
+import logging
+import time
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+
+from gateway_service.domain.rate_policy import LimitCategory, RateLimitDecision
+
+log = logging.getLogger(__name__)
+
+
+def _async_storage(uri: str) -> Storage:
+    """`memory://` or `redis://...` as the settings say it; `limits` wants the async+ scheme."""
+    scheme = uri.split("://", 1)[0]
+    if scheme.startswith("async+"):
+        scheme, uri = scheme.removeprefix("async+"), uri
+    else:
+        uri = f"async+{uri}"
+    if scheme.startswith("redis"):
+        # redis-py's asyncio client (already a dependency) rather than limits' default coredis.
+        return storage_from_string(uri, implementation="redispy")
+    return storage_from_string(uri)
+
+
+class RateLimiter:
+    def __init__(self, storage_uri: str, limits: dict[LimitCategory, str]) -> None:
+        self.storage = _async_storage(storage_uri)
+        self._strategy = MovingWindowRateLimiter(self.storage)
+        self._items: dict[LimitCategory, RateLimitItem] = {
+            category: parse(limit) for category, limit in limits.items()
+        }
+
+    async def hit(self, category: LimitCategory, identity: str) -> RateLimitDecision:
+        item = self._items[category]
+        try:
+            allowed = await self._strategy.hit(item, category.value, identity)
+            stats = await self._strategy.get_window_stats(item, category.value, identity)
+        except Exception:
+            # Fail open: a rate-limit store outage must not take the whole platform down with it.
+            log.warning(
+                "rate limit storage unavailable; letting the request through", exc_info=True
+            )
+            return RateLimitDecision(True, item.amount, item.amount, item.get_expiry())
+        return RateLimitDecision(
+            allowed, item.amount, stats.remaining, stats.reset_time - time.time()
+        )
+
+    async def ping(self) -> bool:
+        return await self.storage.check()

@@ -1,0 +1,101 @@
+"""Wires the gateway's parts together once per process; the lifespan owns what needs the loop."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+import httpx
+from platform_common.security.tokens import TokenVerifier
+
+from gateway_service.adapters.event_feed import TransformEventFeed
+from gateway_service.adapters.rate_limiter import RateLimiter
+from gateway_service.adapters.upstream_client import make_upstream_client, upstream_urls
+from gateway_service.adapters.variant_cache import VariantCache
+from gateway_service.config import Settings
+from gateway_service.domain.openapi import Schema
+from gateway_service.domain.rate_policy import LimitCategory
+from gateway_service.domain.routes import Upstream
+from gateway_service.service_layer.edge_auth import EdgeAuthenticator
+from gateway_service.service_layer.live_hub import LiveHub
+from gateway_service.service_layer.openapi_aggregate import OpenApiAggregator
+from gateway_service.service_layer.proxy import UpstreamProxy
+
+READY_TIMEOUT_SECONDS = 2.0
+
+
+def make_rate_limiter(settings: Settings) -> RateLimiter | None:
+    if not settings.rate_limit_enabled:
+        return None
+    return RateLimiter(
+        settings.rate_limit_storage_uri,
+        {
+            LimitCategory.LOGIN: settings.rate_limit_login,
+            LimitCategory.UPLOADS: settings.rate_limit_uploads,
+            LimitCategory.TRANSFORMS: settings.rate_limit_transforms,
+            LimitCategory.READS: settings.rate_limit_reads,
+        },
+    )
+
+
+@dataclass
+class Gateway:
+    settings: Settings
+    edge: EdgeAuthenticator
+    limiter: RateLimiter | None
+    cache: VariantCache
+    hub: LiveHub
+    urls: dict[Upstream, httpx.URL]
+    # Created in the lifespan: an httpx client belongs to the event loop that serves requests.
+    client: httpx.AsyncClient = field(init=False)
+    proxy: UpstreamProxy = field(init=False)
+    openapi: OpenApiAggregator = field(init=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, verifier: TokenVerifier) -> "Gateway":
+        return cls(
+            settings=settings,
+            edge=EdgeAuthenticator(verifier, settings.token_cache_size),
+            limiter=make_rate_limiter(settings),
+            cache=VariantCache(
+                settings.variant_cache_bytes,
+                settings.variant_cache_max_item_bytes,
+                settings.variant_cache_ttl_seconds,
+            ),
+            hub=LiveHub(settings.live_queue_size, settings.live_replay_per_user),
+            urls=upstream_urls(settings),
+        )
+
+    @contextlib.asynccontextmanager
+    async def running(self, own_schema: Callable[[], Schema]) -> AsyncIterator[None]:
+        async with make_upstream_client(self.settings) as client:
+            self.client = client
+            self.proxy = UpstreamProxy(client, self.urls, self.cache)
+            self.openapi = OpenApiAggregator(
+                own_schema, client, self.urls, self.settings.openapi_cache_seconds
+            )
+            feed = None
+            if self.settings.live_enabled:
+                events = TransformEventFeed(
+                    self.settings.kafka_bootstrap_servers,
+                    self.settings.topic_transform_events,
+                    self.hub.publish,
+                )
+                feed = asyncio.create_task(events.run(), name="transform-event-feed")
+            try:
+                yield
+            finally:
+                if feed is not None:
+                    feed.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await feed
+
+    def upstream_check(self, upstream: Upstream) -> Callable[[], object]:
+        """A readiness check: the upstream answers its liveness probe."""
+
+        async def check() -> None:
+            url = self.urls[upstream].join("/health")
+            response = await self.client.get(url, timeout=READY_TIMEOUT_SECONDS)
+            response.raise_for_status()
+
+        return check

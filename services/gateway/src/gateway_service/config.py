@@ -1,0 +1,60 @@
+"""Gateway settings: environment variables only (shared ones live in platform_common.settings)."""
+
+from functools import lru_cache
+
+from platform_common.settings import BaseServiceSettings, TopicSettings
+from pydantic import Field
+
+MIB = 1024 * 1024
+
+
+class Settings(BaseServiceSettings, TopicSettings):
+    service_name: str = "gateway"
+
+    # Upstreams (the services behind the edge).
+    auth_url: str = "http://127.0.0.1:8001"
+    images_url: str = "http://127.0.0.1:8002"
+
+    # One pooled HTTP client for every upstream call; seconds.
+    upstream_connect_timeout: float = 3.0
+    upstream_read_timeout: float = 30.0
+    upstream_write_timeout: float = 30.0
+    upstream_pool_timeout: float = 5.0
+    upstream_max_connections: int = 256
+    upstream_max_keepalive_connections: int = 128
+    # Shorter than the upstreams' keep-alive (30 s) so we never reuse a socket they just closed.
+    upstream_keepalive_expiry: float = 15.0
+
+    # Rate limits (`limits` notation, moving window). memory:// for one replica, redis:// for many.
+    rate_limit_enabled: bool = True
+    rate_limit_storage_uri: str = "memory://"
+    rate_limit_login: str = "10/minute"
+    rate_limit_uploads: str = "30/minute"
+    rate_limit_transforms: str = "120/minute"
+    # Reads and every other request that is not login, upload or transformation.
+    rate_limit_reads: str = "1200/minute"
+
+    # Verified tokens are remembered (until they expire) so hot clients skip the signature check.
+    token_cache_size: int = 10_000
+
+    # In-memory LRU of immutable variant bodies, bounded in bytes; 0 turns it off.
+    variant_cache_bytes: int = 64 * MIB
+    variant_cache_max_item_bytes: int = 4 * MIB
+    # Bounds how long a deleted image's variant can still be served by another replica's cache.
+    variant_cache_ttl_seconds: float = 300.0
+
+    # Live status (WebSocket /ws and SSE /events).
+    live_enabled: bool = True
+    live_queue_size: int = Field(default=64, ge=1)
+    live_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    live_replay_per_user: int = Field(default=50, ge=0)
+    # The images endpoint that lists the caller's unfinished transformations (for reconnects).
+    images_pending_transformations_path: str = "/images/transformations?status=pending"
+
+    # How long the merged OpenAPI document is kept before the services are asked again.
+    openapi_cache_seconds: float = 60.0
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

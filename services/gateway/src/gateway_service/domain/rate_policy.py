@@ -1,0 +1,64 @@
+"""Who is limited how much: the request's category and the identity its budget belongs to."""
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class LimitCategory(StrEnum):
+    LOGIN = "login"
+    UPLOADS = "uploads"
+    TRANSFORMS = "transforms"
+    READS = "reads"  # and every other request
+
+
+_LOGIN_PATHS = frozenset({"/auth/login", "/auth/token", "/auth/register"})
+
+
+def categorize(method: str, path: str, query_string: bytes) -> LimitCategory:
+    parts = path.rstrip("/").split("/")  # "/images/{id}/transform" -> ["", "images", id, ...]
+    if method == "POST":
+        if path in _LOGIN_PATHS:
+            return LimitCategory.LOGIN
+        if parts[1:2] == ["images"] and (
+            len(parts) == 2 or parts[2] == "uploads"  # multipart, presigned start and complete
+        ):
+            return LimitCategory.UPLOADS
+        if len(parts) == 4 and parts[1] == "images" and parts[3] == "transform":
+            return LimitCategory.TRANSFORMS
+    # An on-the-fly variant (`/images/{id}/content?w=...`) may run a transformation.
+    if (
+        method == "GET"
+        and query_string
+        and len(parts) == 4
+        and parts[1] == "images"
+        and parts[3] == "content"
+    ):
+        return LimitCategory.TRANSFORMS
+    return LimitCategory.READS
+
+
+def identity(subject: str | None, client_address: str | None) -> str:
+    """Signed-in callers get their own budget wherever they are; others share their address's."""
+    if subject:
+        return f"user:{subject}"
+    return f"addr:{client_address or 'unknown'}"
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitDecision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_after: float  # seconds until a slot frees up
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        reset = str(max(1, math.ceil(self.reset_after))).encode()
+        headers = [
+            (b"ratelimit-limit", str(self.limit).encode()),
+            (b"ratelimit-remaining", str(max(0, self.remaining)).encode()),
+            (b"ratelimit-reset", reset),
+        ]
+        if not self.allowed:
+            headers.append((b"retry-after", reset))
+        return headers

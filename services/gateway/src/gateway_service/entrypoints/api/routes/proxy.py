@@ -1,0 +1,73 @@
+"""The proxy routes: every routed prefix goes upstream through edge auth and rate limits.
+
+A raw ASGI endpoint, not a FastAPI route: no Request object, no body parsing, no dependency
+resolution, so the work added to each request is the least the job allows.
+"""
+
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+
+from gateway_service.adapters.metrics import RATE_LIMITED
+from gateway_service.bootstrap import Gateway
+from gateway_service.domain.caching import is_variant_content
+from gateway_service.domain.rate_policy import categorize
+from gateway_service.domain.routes import ROUTE_TABLE, resolve, route_label
+from gateway_service.entrypoints.api.deps import rate_limit, too_many_requests
+from gateway_service.service_layer.edge_auth import token_from_headers
+
+
+class MetricsRoute:
+    """What the metrics middleware reads from scope["route"]: a templated path, not a raw one."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+class ProxyEndpoint:
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        gateway = self.gateway
+        method, path = scope["method"], scope["path"]
+        route = resolve(method, path)
+        assert route is not None  # only routed prefixes are mounted on this endpoint
+        scope["route"] = MetricsRoute(route_label(path))
+        token = token_from_headers(scope["headers"])
+        if route.public:
+            claims = await gateway.edge.claims_or_none(token)
+        else:
+            claims = await gateway.edge.require(token)  # 401 in the error shape when missing
+        extra_headers = []
+        category = categorize(method, path, scope["query_string"])
+        client = scope.get("client")
+        decision = await rate_limit(gateway, category, claims, client[0] if client else None)
+        if decision is not None:
+            if not decision.allowed:
+                RATE_LIMITED.labels(category.value).inc()
+                raise too_many_requests(decision)
+            extra_headers = decision.headers()
+        cacheable = (
+            claims is not None
+            and gateway.cache.enabled
+            and is_variant_content(method, path, scope["query_string"])
+        )
+        await gateway.proxy.forward(
+            scope,
+            receive,
+            send,
+            upstream=route.upstream,
+            extra_headers=extra_headers,
+            cache_user=claims.subject if cacheable and claims else None,
+        )
+
+
+def proxy_routes(gateway: Gateway) -> list[BaseRoute]:
+    endpoint = ProxyEndpoint(gateway)
+    routes: list[BaseRoute] = []
+    for segment in ROUTE_TABLE:
+        routes.append(Route(f"/{segment}", endpoint, include_in_schema=False))
+        routes.append(Route(f"/{segment}/{{rest:path}}", endpoint, include_in_schema=False))
+    return routes

@@ -1,0 +1,68 @@
+"""Edge authentication: find the caller's token and verify it, remembering recent answers.
+
+The services behind still verify every token themselves; the edge rejects early and learns the
+user id for per-user rate limits, cache keys and live status.
+"""
+
+import asyncio
+import time
+
+from cachetools import LRUCache
+from platform_common.errors import Unauthorized
+from platform_common.security.dependencies import ACCESS_TOKEN_COOKIE
+from platform_common.security.tokens import TokenClaims, TokenVerifier
+from starlette.requests import cookie_parser
+
+from gateway_service.domain.headers import RawHeaders
+
+
+def token_from_headers(headers: RawHeaders) -> str | None:
+    """`Authorization: Bearer ...` first, else the `access_token` cookie set at login."""
+    cookie = None
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+        elif name == b"cookie":
+            cookie = value
+    if cookie is not None:
+        return cookie_parser(cookie.decode("latin-1")).get(ACCESS_TOKEN_COOKIE) or None
+    return None
+
+
+class EdgeAuthenticator:
+    def __init__(self, verifier: TokenVerifier, cache_size: int) -> None:
+        self.verifier = verifier
+        # A token's validity depends only on its bytes and its expiry, so a verified token can
+        # be remembered until it expires; signature checks then cost one dict lookup.
+        self._verified: LRUCache[str, TokenClaims] = LRUCache(maxsize=max(1, cache_size))
+        # JWKS look-ups are blocking HTTP calls: keep them off the event loop.
+        settings = verifier.settings
+        self._verify_in_thread = settings.jwt_algorithm == "RS256" and not settings.jwt_public_key
+
+    async def verify(self, token: str) -> TokenClaims:
+        claims = self._verified.get(token)
+        if claims is not None and claims.expires_at > time.time():
+            return claims
+        if self._verify_in_thread:
+            claims = await asyncio.to_thread(self.verifier.verify, token)
+        else:
+            claims = self.verifier.verify(token)
+        self._verified[token] = claims
+        return claims
+
+    async def claims_or_none(self, token: str | None) -> TokenClaims | None:
+        if not token:
+            return None
+        try:
+            return await self.verify(token)
+        except Unauthorized:
+            return None
+
+    async def require(self, token: str | None) -> TokenClaims:
+        if not token:
+            raise Unauthorized(
+                "Authentication required: send a Bearer token or log in for a cookie"
+            )
+        return await self.verify(token)

@@ -1,0 +1,216 @@
+"""Forwarding one request to its upstream and streaming the answer back.
+
+Bodies flow through in chunks both ways (a 25 MB upload or download is never whole in the
+gateway's memory) with backpressure from the slower side; only small immutable variant bodies
+are kept, in the byte-bounded variant cache.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+from platform_common.errors import AppError
+from platform_common.request_context import current_request_id, new_request_id
+from starlette.types import Receive, Scope, Send
+
+from gateway_service.adapters.metrics import UPSTREAM_ERRORS, VARIANT_CACHE
+from gateway_service.adapters.variant_cache import CachedVariant, VariantCache
+from gateway_service.domain.caching import etag_matches, image_id_of, is_immutable
+from gateway_service.domain.headers import (
+    RawHeaders,
+    client_response_headers,
+    upstream_request_headers,
+)
+from gateway_service.domain.routes import Upstream
+
+log = logging.getLogger(__name__)
+
+# Below this a response is relayed too fast for a vanished client to matter.
+WATCH_DISCONNECT_ABOVE_BYTES = 1024 * 1024
+_NOT_MODIFIED_HEADERS = frozenset({b"etag", b"cache-control", b"expires", b"vary"})
+
+
+class ClientDisconnected(Exception):
+    """The client went away while its request body was still arriving."""
+
+
+async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnected
+        if body := message.get("body"):
+            yield body
+        if not message.get("more_body"):
+            return
+
+
+def _has_body(headers: RawHeaders) -> bool:
+    for name, value in headers:
+        if (name == b"content-length" and value.strip() != b"0") or name == b"transfer-encoding":
+            return True
+    return False
+
+
+def _header(headers: RawHeaders, wanted: bytes) -> bytes | None:
+    return next((v for k, v in headers if k == wanted), None)
+
+
+async def _until_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+class UpstreamProxy:
+    def __init__(
+        self, client: httpx.AsyncClient, urls: dict[Upstream, httpx.URL], cache: VariantCache
+    ) -> None:
+        self.client = client
+        self.urls = urls
+        self.cache = cache
+        self._timeout = client.timeout.as_dict()
+
+    async def forward(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        upstream: Upstream,
+        extra_headers: RawHeaders,
+        cache_user: str | None = None,
+    ) -> None:
+        """Relay the request; `cache_user` is set when the response may come from the cache."""
+        if cache_user is not None:
+            cached = self.cache.get(cache_user, scope["path"])
+            VARIANT_CACHE.labels("hit" if cached else "miss").inc()
+            if cached is not None:
+                await _send_cached(cached, scope["headers"], send, extra_headers)
+                return
+        try:
+            response = await self.client.send(self._request(scope, receive, upstream), stream=True)
+        except ClientDisconnected:
+            return
+        except httpx.TimeoutException as exc:
+            UPSTREAM_ERRORS.labels(upstream.value, "timeout").inc()
+            if isinstance(exc, httpx.PoolTimeout):
+                raise _unavailable(upstream, "is busy") from exc
+            raise AppError(
+                f"The {upstream.value} service did not answer in time; try again.",
+                code="upstream_timeout",
+                status_code=504,
+            ) from exc
+        except httpx.TransportError as exc:
+            UPSTREAM_ERRORS.labels(upstream.value, "unavailable").inc()
+            raise _unavailable(upstream, "is unavailable") from exc
+        try:
+            await self._relay(response, scope, receive, send, upstream, extra_headers, cache_user)
+        finally:
+            await response.aclose()
+        if (
+            scope["method"] == "DELETE"
+            and response.is_success
+            and (image_id := image_id_of(scope["path"]))
+        ):
+            self.cache.drop_image(image_id)
+
+    def _request(self, scope: Scope, receive: Receive, upstream: Upstream) -> httpx.Request:
+        query = scope["query_string"]
+        target = scope.get("raw_path") or scope["path"].encode()
+        client = scope.get("client")
+        headers = upstream_request_headers(
+            scope["headers"],
+            client_host=client[0] if client else None,
+            scheme=scope["scheme"],
+            request_id=current_request_id() or new_request_id(),
+        )
+        # Built directly (not client.build_request) so none of httpx's default headers, such
+        # as its Accept-Encoding, is added to what the client really sent.
+        return httpx.Request(
+            scope["method"],
+            self.urls[upstream].copy_with(raw_path=target + b"?" + query if query else target),
+            headers=headers,
+            content=_request_body(receive) if _has_body(scope["headers"]) else None,
+            extensions={"timeout": self._timeout},
+        )
+
+    async def _relay(
+        self,
+        response: httpx.Response,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        upstream: Upstream,
+        extra_headers: RawHeaders,
+        cache_user: str | None,
+    ) -> None:
+        headers = client_response_headers(response.headers.raw)
+        if cache_user is not None:
+            extra_headers = [*extra_headers, (b"x-gateway-cache", b"miss")]
+        length = _header(headers, b"content-length")
+        size = int(length) if length and length.isdigit() else None
+        keep = (
+            cache_user is not None
+            and response.status_code == 200
+            and size is not None
+            and size <= self.cache.max_item_bytes
+            and is_immutable(_header(headers, b"cache-control"))
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": response.status_code,
+                "headers": headers + extra_headers,
+            }
+        )
+        watcher = None
+        if size is None or size > WATCH_DISCONNECT_ABOVE_BYTES:
+            watcher = asyncio.create_task(_until_disconnect(receive))
+        kept: list[bytes] = []
+        pending = b""  # one chunk held back, so the last one goes with more_body=False
+        try:
+            async for chunk in response.aiter_raw():
+                if watcher is not None and watcher.done():
+                    return  # nobody is listening any more: stop reading the upstream
+                if pending:
+                    await send({"type": "http.response.body", "body": pending, "more_body": True})
+                pending = chunk
+                if keep:
+                    kept.append(chunk)
+        except httpx.HTTPError:
+            # Too late for an error response: ending without the last chunk tells the client.
+            UPSTREAM_ERRORS.labels(upstream.value, "broken_stream").inc()
+            log.warning("upstream stream broke mid-response", exc_info=True)
+            return
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+        await send({"type": "http.response.body", "body": pending, "more_body": False})
+        if keep and cache_user is not None:
+            variant = CachedVariant(headers, b"".join(kept), _header(headers, b"etag"))
+            self.cache.put(cache_user, scope["path"], variant)
+
+
+def _unavailable(upstream: Upstream, what: str) -> AppError:
+    return AppError(
+        f"The {upstream.value} service {what}; try again in a moment.",
+        code="upstream_unavailable",
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _send_cached(
+    cached: CachedVariant, request_headers: RawHeaders, send: Send, extra: RawHeaders
+) -> None:
+    hit = [(b"x-gateway-cache", b"hit")]
+    if etag_matches(_header(request_headers, b"if-none-match"), cached.etag):
+        headers = [(k, v) for k, v in cached.headers if k in _NOT_MODIFIED_HEADERS]
+        await send({"type": "http.response.start", "status": 304, "headers": headers + extra + hit})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": cached.headers + extra + hit}
+    )
+    await send({"type": "http.response.body", "body": cached.body})

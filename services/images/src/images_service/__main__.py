@@ -1,0 +1,3 @@
+from images_service.entrypoints.cli import main
+
+main()

@@ -1,0 +1,46 @@
+"""Width, height and frame count from an image's header, without decoding its pixels."""
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import pyvips
+
+
+@dataclass(frozen=True)
+class ImageHeader:
+    width: int
+    height: int
+    pages: int
+    heif_compression: str | None
+
+    @property
+    def pixels(self) -> int:
+        # Every frame of an animation gets decoded downstream, so all of them count.
+        return self.width * self.height * self.pages
+
+
+class UnreadableImage(Exception):
+    """libvips could not parse the header."""
+
+
+def _source_for(file: BinaryIO) -> pyvips.SourceCustom:
+    source = pyvips.SourceCustom()
+    source.on_read(file.read)
+    source.on_seek(file.seek)
+    return source
+
+
+def read_header(file: BinaryIO) -> ImageHeader:
+    file.seek(0)
+    try:
+        # Sequential access: libvips reads only what the header needs; pixels stay undecoded.
+        image = pyvips.Image.new_from_source(_source_for(file), "", access="sequential")
+        pages = image.get("n-pages") if image.get_typeof("n-pages") else 1
+        compression = (
+            image.get("heif-compression") if image.get_typeof("heif-compression") else None
+        )
+        return ImageHeader(image.width, image.height, max(int(pages), 1), compression)
+    except pyvips.Error as exc:
+        raise UnreadableImage(str(exc).strip()) from exc
+    finally:
+        file.seek(0)

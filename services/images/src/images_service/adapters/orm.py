@@ -1,0 +1,110 @@
+"""Tables of the images database, mapped imperatively onto the plain domain classes."""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+)
+from sqlalchemy.orm import registry
+
+from images_service.domain.image import Image
+from images_service.domain.transformation import Transformation
+from images_service.domain.upload import Upload
+from platform_common.outbox import outbox_table
+
+metadata = MetaData()
+mapper_registry = registry(metadata=metadata)
+
+
+def _timestamp(name: str, nullable: bool = False) -> Column:
+    return Column(name, DateTime(timezone=True), nullable=nullable, server_default=func.now())
+
+
+images = Table(
+    "images",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner_id", Uuid, nullable=False),
+    Column("original_filename", String(255)),
+    Column("content_type", String(100), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("checksum_sha256", String(64), nullable=False),
+    Column("s3_key", String(512), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),
+    _timestamp("created_at"),
+    Index("ix_images_owner_created", "owner_id", "created_at"),
+    Index("ix_images_created", "created_at"),
+)
+
+transformations = Table(
+    "transformations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column(
+        "image_id", Uuid, ForeignKey("images.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("spec", Text, nullable=False),
+    Column("variant_key", String(512), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("result_key", String(512)),
+    Column("result_format", String(16)),
+    Column("result_width", Integer),
+    Column("result_height", Integer),
+    Column("result_bytes", BigInteger),
+    Column("error_code", String(64)),
+    Column("error_message", Text),
+    Column("attempts", Integer, nullable=False),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+    _timestamp("last_requested_at"),
+    # One row per (image, content address): identical requests find the existing work.
+    UniqueConstraint("image_id", "variant_key", name="uq_transformations_image_variant"),
+    Index("ix_transformations_last_requested", "last_requested_at"),
+)
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner_id", Uuid, nullable=False, index=True),
+    Column("s3_key", String(512), nullable=False),
+    Column("filename", String(255)),
+    Column("content_type", String(100), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    _timestamp("created_at"),
+    Column("completed_at", DateTime(timezone=True)),
+)
+
+# Envelope ids of consumed events: redelivered events are recognised and skipped.
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    _timestamp("processed_at"),
+    Index("ix_processed_events_processed_at", "processed_at"),
+)
+
+outbox = outbox_table(metadata)
+
+
+def start_mappers() -> None:
+    """Idempotent: the app factory and tests may both call it."""
+    if mapper_registry.mappers:
+        return
+    mapper_registry.map_imperatively(Image, images)
+    mapper_registry.map_imperatively(Transformation, transformations)
+    mapper_registry.map_imperatively(Upload, uploads)

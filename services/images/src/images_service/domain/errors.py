@@ -1,0 +1,107 @@
+"""What can go wrong for a client, each with its HTTP status and a message a person can act on."""
+
+from typing import Any
+
+from platform_common.errors import AppError, Conflict, NotFound
+
+
+class ImageNotFound(NotFound):
+    code = "image_not_found"
+
+    def __init__(self) -> None:
+        # Same answer for "missing" and "someone else's": ids do not leak who owns what.
+        super().__init__("No image with this id")
+
+
+class TransformationNotFound(NotFound):
+    code = "transformation_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No transformation with this id for this image")
+
+
+class UploadNotFound(NotFound):
+    code = "upload_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No pending upload with this id")
+
+
+class UploadTooLarge(AppError):
+    status_code = 413
+    code = "upload_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"The image is larger than the {limit} bytes allowed", details={"limit": limit}
+        )
+
+
+class UnsupportedImageType(AppError):
+    status_code = 415
+    code = "unsupported_image_type"
+
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__(
+            "The bytes are not an image type we accept (whatever the Content-Type says); "
+            f"send one of: {', '.join(allowed)}",
+            details={"allowed": allowed},
+        )
+
+
+class TooManyPixels(AppError):
+    status_code = 422
+    code = "too_many_pixels"
+
+    def __init__(self, pixels: int, limit: int) -> None:
+        super().__init__(
+            f"The image has {pixels} pixels; at most {limit} are allowed",
+            details={"pixels": pixels, "limit": limit},
+        )
+
+
+class CorruptImage(AppError):
+    status_code = 422
+    code = "corrupt_image"
+
+    def __init__(self, format_name: str) -> None:
+        super().__init__(
+            f"The file starts like a {format_name.upper()} image but cannot be read; "
+            "it is corrupt or truncated"
+        )
+
+
+class InvalidRequest(AppError):
+    status_code = 422
+    code = "validation_error"
+
+    def __init__(self, message: str, details: Any = None) -> None:
+        super().__init__(message, details=details)
+
+
+class UploadNotReceived(Conflict):
+    code = "upload_not_received"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Nothing was uploaded to the presigned URL yet; PUT the file, then complete"
+        )
+
+
+class UploadExpired(AppError):
+    status_code = 410
+    code = "upload_expired"
+
+    def __init__(self) -> None:
+        super().__init__("This upload has expired; start a new one")
+
+
+class TransformationNotReady(Conflict):
+    code = "transformation_not_ready"
+
+    def __init__(self, status: str, error_code: str | None = None) -> None:
+        detail = f" ({error_code})" if error_code else ""
+        super().__init__(
+            f"The transformation is {status}{detail}; its result is not available",
+            details={"status": status, "error_code": error_code},
+        )

@@ -1,0 +1,58 @@
+"""Serving stored bytes: conditional requests, caching headers, streaming or redirect."""
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from images_service.adapters.object_storage import ObjectStorage
+from images_service.config import Settings
+from platform_common.errors import AppError
+
+# Content behind an id never changes, so clients may keep it for a year without asking again.
+IMMUTABLE = "private, max-age=31536000, immutable"
+
+
+class ContentMissing(AppError):
+    status_code = 503
+    code = "content_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("The stored bytes are not available right now; try again shortly")
+
+
+def etag_matches(request: Request, etag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/ prefixes do not matter."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == wanted for tag in header.split(","))
+
+
+async def serve_object(
+    request: Request,
+    storage: ObjectStorage,
+    settings: Settings,
+    *,
+    key: str,
+    media_type: str,
+    etag: str,
+) -> Response:
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
+    if etag_matches(request, etag):
+        return Response(status_code=304, headers=headers)
+    if settings.content_via_redirect:
+        url = await run_in_threadpool(
+            storage.presigned_get, key, settings.presigned_get_expiry_seconds, media_type
+        )
+        # The redirect itself expires with the URL, so it must not be cached like the content.
+        return RedirectResponse(
+            url, status_code=307, headers={"Cache-Control": "private, no-store"}
+        )
+    opened = await run_in_threadpool(storage.open, key)
+    if opened is None:
+        raise ContentMissing()
+    headers["Content-Length"] = str(opened.size)
+    return StreamingResponse(opened.chunks(), media_type=media_type, headers=headers)

@@ -1,0 +1,67 @@
+"""FastAPI dependencies, as Annotated aliases so routes read like their signature says."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from images_service.adapters.object_storage import ObjectStorage
+from images_service.config import Settings
+from images_service.service_layer.inspection import UploadLimits
+from images_service.service_layer.notifications import StatusSignals
+from images_service.service_layer.unit_of_work import ImagesUnitOfWork
+from platform_common.errors import Unauthorized
+from platform_common.outbox import OutboxRelay
+from platform_common.security.dependencies import AdminClaimsDep, ClaimsDep
+from platform_common.security.tokens import TokenClaims
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_uow(request: Request) -> ImagesUnitOfWork:
+    # One per request: a unit of work holds the session of the transaction in progress.
+    return ImagesUnitOfWork(request.app.state.session_factory)
+
+
+def get_storage(request: Request) -> ObjectStorage:
+    return request.app.state.storage
+
+
+def get_relay(request: Request) -> OutboxRelay:
+    return request.app.state.relay
+
+
+def get_signals(request: Request) -> StatusSignals:
+    return request.app.state.status_signals
+
+
+def get_limits(settings: Annotated[Settings, Depends(get_settings)]) -> UploadLimits:
+    return UploadLimits(max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels)
+
+
+def _user_id(claims: TokenClaims) -> uuid.UUID:
+    try:
+        return uuid.UUID(claims.subject)
+    except ValueError as exc:
+        raise Unauthorized("The token does not name a user", code="invalid_token") from exc
+
+
+def current_owner(claims: ClaimsDep) -> uuid.UUID:
+    """The caller's user id: every image query is scoped to it."""
+    return _user_id(claims)
+
+
+def current_admin(claims: AdminClaimsDep) -> uuid.UUID:
+    return _user_id(claims)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+UowDep = Annotated[ImagesUnitOfWork, Depends(get_uow)]
+StorageDep = Annotated[ObjectStorage, Depends(get_storage)]
+RelayDep = Annotated[OutboxRelay, Depends(get_relay)]
+SignalsDep = Annotated[StatusSignals, Depends(get_signals)]
+LimitsDep = Annotated[UploadLimits, Depends(get_limits)]
+CurrentOwner = Annotated[uuid.UUID, Depends(current_owner)]
+CurrentAdmin = Annotated[uuid.UUID, Depends(current_admin)]

@@ -1,0 +1,98 @@
+"""Transformation requests, their status and their results."""
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from images_service.entrypoints.api.content import serve_object
+from images_service.entrypoints.api.deps import (
+    CurrentOwner,
+    RelayDep,
+    SettingsDep,
+    StorageDep,
+    UowDep,
+)
+from images_service.entrypoints.api.schemas import TransformationPublic
+from images_service.service_layer.transformations import (
+    TransformationRequest,
+    get_transformation,
+    ready_result,
+    request_transformation,
+)
+from platform_common.transform_spec import MEDIA_TYPES, TransformSpec
+
+router = APIRouter(prefix="/images/{image_id}", tags=["transformations"])
+
+
+@router.post(
+    "/transform",
+    status_code=202,
+    summary="Request a variant (ordered `operations` or the `transformations` object form)",
+    responses={
+        200: {"model": TransformationPublic, "description": "An identical request exists"},
+        202: {"model": TransformationPublic, "description": "Accepted: the work is queued"},
+    },
+)
+async def transform_image(
+    image_id: uuid.UUID,
+    spec: TransformSpec,
+    owner: CurrentOwner,
+    uow: UowDep,
+    settings: SettingsDep,
+    relay: RelayDep,
+) -> JSONResponse:
+    transformation, new_work = await run_in_threadpool(
+        request_transformation,
+        uow,
+        TransformationRequest(owner, image_id, spec),
+        settings.topic_transform_requested,
+    )
+    if new_work:
+        # On the event loop (the relay's wake-up event is not thread-safe): publish now
+        # rather than at the relay's next poll.
+        relay.wake()
+    body = TransformationPublic.of(transformation)
+    return JSONResponse(
+        body.model_dump(mode="json"),
+        status_code=202 if new_work else 200,
+        headers={"Location": body.links["self"]},
+    )
+
+
+@router.get("/transformations/{transformation_id}", summary="A transformation's status")
+def transformation_status(
+    image_id: uuid.UUID, transformation_id: uuid.UUID, owner: CurrentOwner, uow: UowDep
+) -> TransformationPublic:
+    return TransformationPublic.of(get_transformation(uow, owner, image_id, transformation_id))
+
+
+@router.get(
+    "/transformations/{transformation_id}/content",
+    summary="The result's bytes (409 while not ready)",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/*": {}}, "description": "The bytes"},
+        304: {"description": "Not modified"},
+        409: {"description": "Not ready yet (or failed); the body says its status"},
+    },
+)
+async def transformation_content(
+    request: Request,
+    image_id: uuid.UUID,
+    transformation_id: uuid.UUID,
+    owner: CurrentOwner,
+    uow: UowDep,
+    storage: StorageDep,
+    settings: SettingsDep,
+) -> Response:
+    transformation = await run_in_threadpool(ready_result, uow, owner, image_id, transformation_id)
+    return await serve_object(
+        request,
+        storage,
+        settings,
+        key=transformation.result_key or transformation.variant_key,
+        media_type=MEDIA_TYPES.get(transformation.result_format or "", "application/octet-stream"),
+        etag=transformation.etag,
+    )

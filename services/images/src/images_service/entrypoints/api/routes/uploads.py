@@ -1,0 +1,77 @@
+"""Direct uploads: a presigned PUT straight to S3, then a completion that registers the image."""
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+
+from images_service.entrypoints.api.deps import (
+    CurrentOwner,
+    LimitsDep,
+    SettingsDep,
+    StorageDep,
+    UowDep,
+)
+from images_service.entrypoints.api.schemas import (
+    DirectUploadRequest,
+    DirectUploadTicket,
+    ImagePublic,
+)
+from images_service.service_layer.direct_uploads import (
+    complete_direct_upload,
+    start_direct_upload,
+)
+
+router = APIRouter(prefix="/images/uploads", tags=["uploads"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Start a direct upload: PUT the file to `upload_url` with `headers`, then complete",
+)
+def start_upload(
+    body: DirectUploadRequest,
+    owner: CurrentOwner,
+    uow: UowDep,
+    storage: StorageDep,
+    limits: LimitsDep,
+    settings: SettingsDep,
+) -> DirectUploadTicket:
+    ticket = start_direct_upload(
+        uow,
+        storage,
+        owner,
+        body.filename,
+        body.content_type,
+        body.size_bytes,
+        limits,
+        settings.direct_upload_expiry_seconds,
+    )
+    return DirectUploadTicket(
+        id=ticket.upload.id,
+        upload_url=ticket.url,
+        headers=ticket.headers,
+        expires_at=ticket.upload.expires_at,
+        max_bytes=limits.max_bytes,
+        complete_url=f"/images/uploads/{ticket.upload.id}/complete",
+    )
+
+
+@router.post(
+    "/{upload_id}/complete",
+    status_code=status.HTTP_201_CREATED,
+    summary="Verify the uploaded object (type, size, pixels) and register it as an image",
+    responses={200: {"model": ImagePublic, "description": "Already completed"}},
+)
+def complete_upload(
+    upload_id: uuid.UUID,
+    response: Response,
+    owner: CurrentOwner,
+    uow: UowDep,
+    storage: StorageDep,
+    limits: LimitsDep,
+) -> ImagePublic:
+    image, created = complete_direct_upload(uow, storage, owner, upload_id, limits)
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    response.headers["Location"] = f"/images/{image.id}"
+    return ImagePublic.of(image, [])

@@ -1,0 +1,145 @@
+"""Response and request bodies of the images API (the OpenAPI at /docs is built from these)."""
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from images_service.domain.image import Image
+from images_service.domain.transformation import Transformation
+
+
+class TransformationResult(BaseModel):
+    format: str
+    width: int
+    height: int
+    bytes: int
+
+
+class TransformationError(BaseModel):
+    code: str
+    message: str | None
+
+
+class TransformationPublic(BaseModel):
+    id: uuid.UUID
+    image_id: uuid.UUID
+    status: str
+    spec: dict[str, Any]
+    etag: str
+    result: TransformationResult | None
+    error: TransformationError | None
+    attempts: int
+    created_at: datetime
+    updated_at: datetime
+    links: dict[str, str]
+
+    @classmethod
+    def of(cls, t: Transformation) -> "TransformationPublic":
+        base = f"/images/{t.image_id}/transformations/{t.id}"
+        result = None
+        if t.is_ready and t.result_format is not None:
+            result = TransformationResult(
+                format=t.result_format,
+                width=t.result_width or 0,
+                height=t.result_height or 0,
+                bytes=t.result_bytes or 0,
+            )
+        error = (
+            TransformationError(code=t.error_code, message=t.error_message)
+            if t.error_code
+            else None
+        )
+        return cls(
+            id=t.id,
+            image_id=t.image_id,
+            status=t.status,
+            spec=json.loads(t.spec),
+            etag=t.etag,
+            result=result,
+            error=error,
+            attempts=t.attempts,
+            created_at=t.created_at,
+            updated_at=t.updated_at,
+            links={"self": base, "content": f"{base}/content", "image": f"/images/{t.image_id}"},
+        )
+
+
+class ImagePublic(BaseModel):
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    filename: str | None
+    content_type: str
+    format: str
+    size_bytes: int
+    width: int
+    height: int
+    checksum_sha256: str
+    created_at: datetime
+    url: str = Field(description="Where the original's bytes are served")
+    links: dict[str, str]
+    transformations: list[TransformationPublic] | None = None
+
+    @classmethod
+    def of(
+        cls, image: Image, transformations: Sequence[Transformation] | None = None
+    ) -> "ImagePublic":
+        base = f"/images/{image.id}"
+        return cls(
+            id=image.id,
+            owner_id=image.owner_id,
+            filename=image.original_filename,
+            content_type=image.content_type,
+            format=image.format,
+            size_bytes=image.size_bytes,
+            width=image.width,
+            height=image.height,
+            checksum_sha256=image.checksum_sha256,
+            created_at=image.created_at,
+            url=f"{base}/content",
+            links={"self": base, "content": f"{base}/content", "transform": f"{base}/transform"},
+            transformations=(
+                None
+                if transformations is None
+                else [TransformationPublic.of(t) for t in transformations]
+            ),
+        )
+
+
+class ImagePage(BaseModel):
+    items: list[ImagePublic]
+    total: int
+    page: int
+    limit: int
+    pages: int
+
+
+class DirectUploadRequest(BaseModel):
+    filename: str | None = Field(default=None, max_length=255)
+    content_type: str = Field(examples=["image/jpeg"], max_length=100)
+    size_bytes: int = Field(ge=1, description="Exact size of the file that will be PUT")
+
+
+class DirectUploadTicket(BaseModel):
+    id: uuid.UUID
+    upload_url: str
+    method: str = "PUT"
+    headers: dict[str, str] = Field(description="Send exactly these headers with the PUT")
+    expires_at: datetime
+    max_bytes: int
+    complete_url: str
+
+
+class StoredObjectPublic(BaseModel):
+    key: str
+    size: int
+    last_modified: datetime | None
+    etag: str | None
+
+
+class StoredObjectPage(BaseModel):
+    items: list[StoredObjectPublic]
+    next_cursor: str | None

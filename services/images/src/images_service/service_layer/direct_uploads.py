@@ -1,0 +1,142 @@
+"""Direct uploads: the client PUTs to a presigned S3 URL, then asks us to register the object.
+
+The object lands at its final key (originals/{owner}/{upload id}), so completing it is a check
+and a row, not a copy. Nothing is trusted from the client: on completion the object is downloaded
+(bounded) and inspected like a multipart upload; a rejected object is deleted at once.
+"""
+
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from images_service.adapters.object_storage import ObjectStorage, ObjectTooLarge
+from images_service.domain.errors import (
+    ImageNotFound,
+    InvalidRequest,
+    UnsupportedImageType,
+    UploadExpired,
+    UploadNotFound,
+    UploadNotReceived,
+    UploadTooLarge,
+)
+from images_service.domain.formats import ACCEPTED_FORMATS, is_accepted_media_type
+from images_service.domain.image import Image
+from images_service.domain.upload import Upload
+from images_service.service_layer.images import clean_filename, new_image, utcnow
+from images_service.service_layer.inspection import (
+    InspectedImage,
+    UploadLimits,
+    inspect_image,
+)
+from images_service.service_layer.unit_of_work import ImagesUnitOfWork
+from platform_common.errors import AppError
+
+SPOOL_IN_MEMORY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    upload: Upload
+    url: str
+    headers: dict[str, str]
+
+
+def start_direct_upload(
+    uow: ImagesUnitOfWork,
+    storage: ObjectStorage,
+    owner_id: uuid.UUID,
+    filename: str | None,
+    content_type: str,
+    size_bytes: int,
+    limits: UploadLimits,
+    expires_in: int,
+) -> UploadTicket:
+    if not is_accepted_media_type(content_type):
+        raise UnsupportedImageType(ACCEPTED_FORMATS)
+    if size_bytes > limits.max_bytes:
+        raise UploadTooLarge(limits.max_bytes)
+    now = utcnow()
+    upload_id = uuid.uuid4()
+    upload = Upload(
+        id=upload_id,
+        owner_id=owner_id,
+        s3_key=Image.original_key(owner_id, upload_id),
+        filename=clean_filename(filename),
+        content_type=content_type.split(";")[0].strip().lower(),
+        size_bytes=size_bytes,
+        expires_at=now + timedelta(seconds=expires_in),
+        created_at=now,
+    )
+    url, headers = storage.presigned_put(upload.s3_key, upload.content_type, size_bytes, expires_in)
+    with uow:
+        uow.uploads.add(upload)
+        uow.commit()
+    return UploadTicket(upload, url, headers)
+
+
+def complete_direct_upload(
+    uow: ImagesUnitOfWork,
+    storage: ObjectStorage,
+    owner_id: uuid.UUID,
+    upload_id: uuid.UUID,
+    limits: UploadLimits,
+) -> tuple[Image, bool]:
+    """Register the uploaded object; returns (image, created). Completing twice is harmless."""
+    with uow:
+        upload = uow.uploads.get_owned(upload_id, owner_id)  # locked: one completion at a time
+        if upload is None:
+            raise UploadNotFound()
+        if upload.is_completed:
+            image = uow.images.get_owned(upload.id, owner_id)
+            if image is None:
+                raise ImageNotFound()
+            return image, False
+        if upload.is_expired(utcnow()):
+            raise UploadExpired()
+        stored = storage.head(upload.s3_key)
+        if stored is None:
+            raise UploadNotReceived()
+        inspected = _inspect_stored(storage, upload, stored.size, limits)
+        image = new_image(upload.id, owner_id, upload.s3_key, upload.filename, inspected)
+        uow.images.add(image)
+        upload.complete(utcnow())
+        uow.commit()
+        return image, True
+
+
+def _inspect_stored(
+    storage: ObjectStorage, upload: Upload, size: int, limits: UploadLimits
+) -> InspectedImage:
+    """Download (bounded) and inspect the object; a rejected object is deleted at once."""
+    try:
+        if size > limits.max_bytes:
+            raise UploadTooLarge(limits.max_bytes)
+        if size != upload.size_bytes:
+            raise InvalidRequest(
+                f"The uploaded object has {size} bytes, not the {upload.size_bytes} announced; "
+                "start a new upload"
+            )
+        with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spool:
+            storage.download(upload.s3_key, spool, limits.max_bytes)
+            return inspect_image(spool, limits)
+    except ObjectTooLarge as exc:
+        storage.delete([upload.s3_key])
+        raise UploadTooLarge(limits.max_bytes) from exc
+    except AppError:
+        # Refused for what it is, not for an outage: the object must not stay in the bucket.
+        storage.delete([upload.s3_key])
+        raise
+
+
+def purge_abandoned_uploads(
+    uow: ImagesUnitOfWork, storage: ObjectStorage, now: datetime, grace: timedelta, batch: int = 200
+) -> int:
+    """Uploads nobody completed: their objects (if a PUT ever landed) and rows."""
+    with uow:
+        abandoned = list(uow.uploads.incomplete_expired_before(now - grace, batch))
+        storage.delete([upload.s3_key for upload in abandoned])
+        for upload in abandoned:
+            uow.uploads.delete(upload)
+        uow.commit()
+        return len(abandoned)

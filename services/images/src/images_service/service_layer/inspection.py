@@ -1,0 +1,72 @@
+"""Deciding whether bytes are an image we accept: real type, size, pixel count, readability."""
+
+import hashlib
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from images_service.adapters.content_sniffing import sniff_format
+from images_service.adapters.image_probe import UnreadableImage, read_header
+from images_service.domain.errors import (
+    CorruptImage,
+    TooManyPixels,
+    UnsupportedImageType,
+    UploadTooLarge,
+)
+from images_service.domain.formats import ACCEPTED_FORMATS, media_type_for
+
+HASH_CHUNK_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_bytes: int
+    max_pixels: int
+
+
+@dataclass(frozen=True)
+class InspectedImage:
+    format: str
+    media_type: str
+    width: int
+    height: int
+    size_bytes: int
+    checksum_sha256: str
+
+
+def _size_and_checksum(file: BinaryIO) -> tuple[int, str]:
+    file.seek(0)
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := file.read(HASH_CHUNK_BYTES):
+        digest.update(chunk)
+        size += len(chunk)
+    file.seek(0)
+    return size, digest.hexdigest()
+
+
+def inspect_image(file: BinaryIO, limits: UploadLimits) -> InspectedImage:
+    """Raises the client-facing error for the first problem found, cheapest checks first."""
+    size, checksum = _size_and_checksum(file)
+    if size > limits.max_bytes:
+        raise UploadTooLarge(limits.max_bytes)
+    format_name = sniff_format(file)
+    if format_name is None:
+        raise UnsupportedImageType(ACCEPTED_FORMATS)
+    try:
+        header = read_header(file)
+    except UnreadableImage as exc:
+        raise CorruptImage(format_name) from exc
+    if header.width < 1 or header.height < 1:
+        raise CorruptImage(format_name)
+    if header.pixels > limits.max_pixels:
+        raise TooManyPixels(header.pixels, limits.max_pixels)
+    if format_name == "heif" and header.heif_compression == "av1":
+        format_name = "avif"
+    return InspectedImage(
+        format=format_name,
+        media_type=media_type_for(format_name),
+        width=header.width,
+        height=header.height,
+        size_bytes=size,
+        checksum_sha256=checksum,
+    )

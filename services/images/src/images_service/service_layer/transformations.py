@@ -1,0 +1,142 @@
+"""Requesting variants and reading their status and results.
+
+A request writes the transformation and its TransformRequested event in ONE transaction (the
+outbox), so it survives a Kafka outage and is never published for a rolled-back change. The
+variant key is a content address of source + spec, so an identical request finds the existing
+row (unique per image) instead of doing the work again.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from images_service.domain.errors import (
+    ImageNotFound,
+    InvalidRequest,
+    TransformationNotFound,
+    TransformationNotReady,
+)
+from images_service.domain.image import Image
+from images_service.domain.transformation import Transformation, TransformationStatus
+from images_service.service_layer.images import utcnow
+from images_service.service_layer.unit_of_work import ImagesUnitOfWork
+from platform_common.events import TransformRequested
+from platform_common.transform_spec import TransformSpec, variant_key
+
+
+@dataclass(frozen=True)
+class TransformationRequest:
+    owner_id: uuid.UUID
+    image_id: uuid.UUID
+    spec: TransformSpec
+
+
+def _watermark_assets(uow: ImagesUnitOfWork, owner_id: uuid.UUID, spec: TransformSpec) -> dict:
+    """S3 keys of the owner's images a spec overlays; another user's id is just 'not found'."""
+    assets: dict[str, str] = {}
+    for index, op in enumerate(spec.operations):
+        image_id = getattr(op, "image_id", None)
+        if image_id is None:
+            continue
+        mark = uow.images.get_owned(image_id, owner_id)
+        if mark is None:
+            raise InvalidRequest(
+                f"operations[{index}].image_id: no image {image_id} among yours to watermark with",
+                details=[{"field": f"operations[{index}].image_id", "message": "image not found"}],
+            )
+        assets[str(image_id)] = mark.s3_key
+    return assets
+
+
+def _requested_event(
+    image: Image, transformation: Transformation, spec: TransformSpec, assets: dict[str, str]
+) -> TransformRequested:
+    return TransformRequested(
+        transformation_id=transformation.id,
+        image_id=image.id,
+        owner_id=image.owner_id,
+        source_key=image.s3_key,
+        source_checksum=image.checksum_sha256,
+        variant_key=transformation.variant_key,
+        spec=spec.model_dump(mode="json"),
+        requested_at=transformation.last_requested_at,
+        assets=assets,
+    )
+
+
+def _request_once(
+    uow: ImagesUnitOfWork, request: TransformationRequest, topic: str
+) -> tuple[Transformation, bool]:
+    with uow:
+        image = uow.images.get_owned(request.image_id, request.owner_id)
+        if image is None:
+            raise ImageNotFound()
+        assets = _watermark_assets(uow, request.owner_id, request.spec)
+        key = variant_key(image.checksum_sha256, request.spec, image.format)
+        now = utcnow()
+        transformation = uow.transformations.by_variant(image.id, key)
+        if transformation is not None and transformation.status != TransformationStatus.FAILED:
+            if transformation.touch(now):
+                uow.commit()
+            return transformation, False
+        if transformation is None:
+            transformation = Transformation(
+                id=uuid.uuid4(),
+                image_id=image.id,
+                spec=request.spec.canonical_json(),
+                variant_key=key,
+                created_at=now,
+                updated_at=now,
+                last_requested_at=now,
+            )
+            uow.transformations.add(transformation)
+        else:
+            transformation.retry(now)  # asking again for a failed variant tries again
+        uow.publish(
+            topic, str(image.id), _requested_event(image, transformation, request.spec, assets)
+        )
+        uow.commit()
+        return transformation, True
+
+
+def request_transformation(
+    uow: ImagesUnitOfWork, request: TransformationRequest, topic: str
+) -> tuple[Transformation, bool]:
+    """Returns (transformation, new_work): new_work is False when an identical one exists."""
+    try:
+        return _request_once(uow, request, topic)
+    except IntegrityError:
+        # A concurrent identical request won the unique (image, variant) race: that one stands.
+        return _request_once(uow, request, topic)
+
+
+def _owned_transformation(
+    uow: ImagesUnitOfWork, owner_id: uuid.UUID, image_id: uuid.UUID, transformation_id: uuid.UUID
+) -> Transformation:
+    if uow.images.get_owned(image_id, owner_id) is None:
+        raise ImageNotFound()
+    transformation = uow.transformations.get_for_image(image_id, transformation_id)
+    if transformation is None:
+        raise TransformationNotFound()
+    return transformation
+
+
+def get_transformation(
+    uow: ImagesUnitOfWork, owner_id: uuid.UUID, image_id: uuid.UUID, transformation_id: uuid.UUID
+) -> Transformation:
+    with uow:
+        return _owned_transformation(uow, owner_id, image_id, transformation_id)
+
+
+def ready_result(
+    uow: ImagesUnitOfWork, owner_id: uuid.UUID, image_id: uuid.UUID, transformation_id: uuid.UUID
+) -> Transformation:
+    """The finished transformation whose result may be served; remembers the read (retention)."""
+    with uow:
+        transformation = _owned_transformation(uow, owner_id, image_id, transformation_id)
+        if not transformation.is_ready:
+            raise TransformationNotReady(transformation.status, transformation.error_code)
+        if transformation.touch(utcnow()):
+            uow.commit()
+        return transformation

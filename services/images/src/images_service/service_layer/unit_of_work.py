@@ -1,0 +1,50 @@
+"""The images unit of work: one transaction, its repositories, and its outbox."""
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session
+
+from images_service.adapters.orm import outbox
+from images_service.adapters.repositories import (
+    ImageRepository,
+    ProcessedEventRepository,
+    TransformationRepository,
+    UploadRepository,
+)
+from platform_common.db import SqlAlchemyUnitOfWork
+from platform_common.events import Envelope, Event
+from platform_common.outbox import add_to_outbox
+
+
+class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
+    """Reusable: each `with uow:` opens a fresh session and transaction.
+
+    Objects read inside stay readable afterwards (detached snapshots), so handlers can return
+    them to build responses; leaving without commit still rolls the transaction back.
+    """
+
+    images: ImageRepository
+    transformations: TransformationRepository
+    uploads: UploadRepository
+    processed_events: ProcessedEventRepository
+
+    def _open_repositories(self, session: Session) -> None:
+        self.images = ImageRepository(session)
+        self.transformations = TransformationRepository(session)
+        self.uploads = UploadRepository(session)
+        self.processed_events = ProcessedEventRepository(session)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            # Detach before the rollback, which would otherwise expire every loaded attribute.
+            self.session.expunge_all()
+        super().__exit__(exc_type, exc, tb)
+
+    def publish(self, topic: str, key: str, event: Event) -> Envelope:
+        """Stage an event: it reaches Kafka (via the outbox relay) only if this unit commits."""
+        return add_to_outbox(self.session, outbox, topic, key, event)

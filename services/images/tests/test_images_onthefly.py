@@ -1,0 +1,95 @@
+"""GET /images/{id}/content?w=&h=&fit=&format=&q=: serve a variant, or wait for it, or 202."""
+
+import asyncio
+import uuid
+
+import httpx
+import pytest
+
+from images_service.entrypoints.api.app import create_app
+from platform_common.events import TransformSucceeded
+
+
+async def _complete(send_event, settings, s3, user, image_id, transformation):
+    key = f"variants/{transformation['etag'].strip(chr(34))}.webp"
+    s3.put_object(Bucket=settings.s3_bucket, Key=key, Body=b"webp-variant")
+    await send_event(
+        settings.topic_transform_events,
+        image_id,
+        TransformSucceeded(
+            transformation_id=uuid.UUID(transformation["id"]),
+            image_id=uuid.UUID(image_id),
+            owner_id=user.id,
+            result_key=key,
+            format="webp",
+            width=20,
+            height=15,
+            bytes=12,
+            duration_ms=3,
+        ),
+    )
+
+
+async def test_a_variant_not_ready_in_time_answers_202_with_its_location(
+    client, user, uploaded, images_settings, send_event, s3, wait_until
+):
+    image = await uploaded(user)
+    url = f"/images/{image['id']}/content?w=20&format=webp&q=70"
+
+    pending = await client.get(url, headers=user.headers)
+
+    assert pending.status_code == 202
+    body = pending.json()
+    assert pending.headers["location"] == body["links"]["self"]
+    assert body["status"] == "pending"
+    assert body["spec"]["operations"][0] == {**body["spec"]["operations"][0], "width": 20}
+    assert body["spec"]["output"]["format"] == "webp"
+
+    await _complete(send_event, images_settings, s3, user, image["id"], body)
+
+    async def served():
+        response = await client.get(url, headers=user.headers)
+        return response if response.status_code == 200 else None
+
+    response = await wait_until(served)
+    assert response.content == b"webp-variant"
+    assert response.headers["content-type"] == "image/webp"
+    assert response.headers["etag"] == body["etag"]
+    assert response.headers["cache-control"] == "private, max-age=31536000, immutable"
+
+
+async def test_a_variant_finished_while_waiting_is_served_at_once(
+    images_settings, user, uploaded, send_event, s3, sql, wait_until
+):
+    image = await uploaded(user)
+    # Another replica with a longer wait: it learns of the result from the shared database.
+    patient = create_app(images_settings.model_copy(update={"onthefly_wait_seconds": 20}))
+    transport = httpx.ASGITransport(app=patient)
+    async with httpx.AsyncClient(transport=transport, base_url="http://images.test") as c:
+        request = asyncio.create_task(
+            c.get(f"/images/{image['id']}/content?w=20&format=webp", headers=user.headers)
+        )
+        rows = await wait_until(
+            lambda: sql("SELECT id FROM transformations WHERE image_id = :id", id=image["id"])
+        )
+        details = (await c.get(f"/images/{image['id']}", headers=user.headers)).json()
+        [transformation] = details["transformations"]
+        assert transformation["id"] == str(rows[0][0])
+        await _complete(send_event, images_settings, s3, user, image["id"], transformation)
+        response = await request
+
+    assert response.status_code == 200
+    assert response.content == b"webp-variant"
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("w=0", "w"), ("format=bmp", "format"), ("q=101", "q"), ("fit=x", "fit")],
+)
+async def test_bad_variant_parameters_are_422_naming_them(client, user, uploaded, query, parameter):
+    image = await uploaded(user)
+
+    response = await client.get(f"/images/{image['id']}/content?{query}", headers=user.headers)
+
+    assert response.status_code == 422
+    assert parameter in response.json()["error"]["message"]

@@ -1,0 +1,3 @@
+from transformer_service.entrypoints.cli import main
+
+main()

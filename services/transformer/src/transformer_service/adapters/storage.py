@@ -1,0 +1,84 @@
+"""S3 access for the worker, with failures classified as the domain understands them:
+a missing source is permanent, an unreachable store is transient (retried with backoff)."""
+
+import asyncio
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from transformer_service.domain.errors import SourceNotFound, StorageUnavailable
+from transformer_service.domain.variant import StoredVariant
+
+MISSING = ("404", "NoSuchKey", "NotFound")
+
+
+def _unavailable(exc: Exception) -> StorageUnavailable:
+    return StorageUnavailable(f"object storage is unavailable: {type(exc).__name__}")
+
+
+class ObjectStore:
+    """Blocking boto3 calls run in threads so the event loop (and Kafka heartbeats) never wait."""
+
+    def __init__(self, client: Any, bucket: str) -> None:
+        self.client = client
+        self.bucket = bucket
+
+    async def get(self, key: str) -> bytes:
+        return await asyncio.to_thread(self._get, key)
+
+    async def variant(self, key: str) -> StoredVariant | None:
+        """The stored result at a content address, or None if it is not there yet."""
+        return await asyncio.to_thread(self._variant, key)
+
+    async def put_variant(
+        self, key: str, data: bytes, media_type: str, variant: StoredVariant
+    ) -> None:
+        await asyncio.to_thread(self._put, key, data, media_type, variant)
+
+    async def ping(self) -> None:
+        await asyncio.to_thread(self.client.head_bucket, Bucket=self.bucket)
+
+    def _get(self, key: str) -> bytes:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in MISSING:
+                raise SourceNotFound(f"the source object {key} does not exist") from exc
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+
+    def _variant(self, key: str) -> StoredVariant | None:
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in MISSING:
+                return None
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+        meta = head.get("Metadata", {})
+        try:
+            return StoredVariant(
+                meta["format"], int(meta["width"]), int(meta["height"]), head["ContentLength"]
+            )
+        except (KeyError, ValueError):
+            return None  # written by something else: produce it again (same bytes, same key)
+
+    def _put(self, key: str, data: bytes, media_type: str, variant: StoredVariant) -> None:
+        metadata = {
+            "format": variant.format,
+            "width": str(variant.width),
+            "height": str(variant.height),
+        }
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=data,
+                ContentType=media_type,
+                CacheControl="private, max-age=31536000, immutable",
+                Metadata=metadata,
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise _unavailable(exc) from exc

@@ -1,0 +1,73 @@
+"""Transformer settings, from environment variables only (shared ones: platform_common.settings)."""
+
+import os
+from functools import lru_cache
+
+from pydantic import Field
+
+from platform_common.settings import BaseServiceSettings, S3Settings, TopicSettings
+from transformer_service.domain.limits import Limits
+
+
+def _cores() -> int:
+    # The CPUs this process may use (a container's cpuset), not the host's count.
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Settings(BaseServiceSettings, S3Settings, TopicSettings):
+    service_name: str = "transformer"
+
+    faust_app_id: str = "transformer"
+    transformer_web_host: str = "127.0.0.1"
+    transformer_web_port: int = Field(6066, ge=1, le=65535)
+    # Requests in progress at once; CPU work is bounded separately by the pool size.
+    transformer_concurrency: int = Field(4, ge=1, le=256)
+    # libvips processes; 0 = one per core.
+    transformer_pool_size: int = Field(0, ge=0, le=256)
+    # Threads inside each libvips process; 0 = cores / pool size (so the total is the cores).
+    vips_concurrency: int = Field(0, ge=0, le=64)
+    # A process serves this many jobs and is then replaced (bounds fragmentation and leaks).
+    transformer_jobs_per_process: int = Field(200, ge=1)
+    job_timeout_seconds: float = Field(60.0, gt=0)
+
+    max_pixels: int = Field(100_000_000, ge=1)
+    max_source_bytes: int = Field(100 * 1024 * 1024, ge=1)
+    max_frames: int = Field(500, ge=1)
+    max_output_pixels: int = Field(100_000_000, ge=1)
+    max_output_bytes: int = Field(64 * 1024 * 1024, ge=1)
+
+    # Transient failures (storage unreachable) are retried this many times in all, with backoff.
+    transformer_max_attempts: int = Field(5, ge=1, le=20)
+    transformer_retry_base_seconds: float = Field(0.5, gt=0)
+    transformer_retry_max_seconds: float = Field(10.0, gt=0)
+
+    # How fast a dead worker's partitions move to a live one (Kafka consumer group settings).
+    kafka_session_timeout_seconds: float = Field(30.0, gt=0)
+    kafka_heartbeat_interval_seconds: float = Field(3.0, gt=0)
+
+    @property
+    def pool_size(self) -> int:
+        return self.transformer_pool_size or _cores()
+
+    @property
+    def threads_per_process(self) -> int:
+        return self.vips_concurrency or max(1, _cores() // self.pool_size)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            max_source_pixels=self.max_pixels,
+            max_source_bytes=self.max_source_bytes,
+            max_frames=self.max_frames,
+            max_output_pixels=self.max_output_pixels,
+            max_output_bytes=self.max_output_bytes,
+        )
+
+    def secrets_to_check(self) -> dict[str, str]:
+        # The worker verifies no tokens; its secret is the storage key.
+        return {"S3_SECRET_ACCESS_KEY": self.s3_secret_access_key}
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,85 @@
+"""Geometry: resize, crop, smart crop, rotate, flip, mirror.
+
+Sources are decoded with access="sequential" (top to bottom, streaming); an operation that reads
+pixels out of order (vertical flip, rotations, smart crop) first renders what came before into
+memory with copy_memory(), which is also the point where the pipeline becomes random access.
+"""
+
+import pyvips
+
+from platform_common.transform_spec import Crop, Resize, Rotate, SmartCrop
+from transformer_service.domain.bands import background_for
+from transformer_service.domain.errors import InvalidOperation
+
+# libvips' "as large as you like" for the unconstrained side of a thumbnail box.
+UNBOUNDED = 10_000_000
+
+
+def thumbnail_options(op: Resize, width: int, height: int) -> tuple[int, dict[str, object]]:
+    """Arguments of vips thumbnail for `op` on a width x height image (after auto-orientation).
+
+    The same arguments serve thumbnail_buffer (shrink-on-load) and thumbnail_image, so a resize
+    means the same wherever it sits in the pipeline."""
+    box_width, box_height = op.width or UNBOUNDED, op.height or UNBOUNDED
+    options: dict[str, object] = {"height": box_height, "size": "both" if op.upscale else "down"}
+    if op.width and op.height and op.fit == "cover":
+        options["crop"] = "centre"
+    elif op.width and op.height and op.fit == "fill":
+        if not op.upscale:
+            box_width, box_height = min(box_width, width), min(box_height, height)
+        options.update(height=box_height, size="force")
+    return box_width, options
+
+
+def finish_resize(image: pyvips.Image, op: Resize) -> pyvips.Image:
+    """`contain` pads the scaled image to the whole box with the background colour."""
+    if op.fit != "contain" or not (op.width and op.height):
+        return image
+    if (image.width, image.height) == (op.width, op.height):
+        return image
+    image, pixel = background_for(image, op.background)
+    left, top = (op.width - image.width) // 2, (op.height - image.height) // 2
+    return image.embed(left, top, op.width, op.height, extend="background", background=pixel)
+
+
+def resize(image: pyvips.Image, op: Resize) -> pyvips.Image:
+    width, options = thumbnail_options(op, image.width, image.height)
+    return finish_resize(image.thumbnail_image(width, **options), op)
+
+
+def crop(image: pyvips.Image, op: Crop) -> pyvips.Image:
+    if op.x + op.width > image.width or op.y + op.height > image.height:
+        raise InvalidOperation(
+            f"crop {op.width}x{op.height} at ({op.x}, {op.y}) falls outside the "
+            f"{image.width}x{image.height} image"
+        )
+    return image.crop(op.x, op.y, op.width, op.height)
+
+
+def smart_crop(image: pyvips.Image, op: SmartCrop) -> pyvips.Image:
+    if op.width > image.width or op.height > image.height:
+        raise InvalidOperation(
+            f"smart_crop {op.width}x{op.height} is larger than the "
+            f"{image.width}x{image.height} image; resize first or ask for a smaller crop"
+        )
+    return image.copy_memory().smartcrop(op.width, op.height, interesting=op.interesting)
+
+
+def rotate(image: pyvips.Image, op: Rotate) -> pyvips.Image:
+    """Clockwise. Right angles are exact pixel moves; other angles fill the corners."""
+    angle = op.angle % 360
+    if angle == 0:
+        return image
+    if angle % 90 == 0:
+        return image.copy_memory().rot(f"d{int(angle)}")
+    image, pixel = background_for(image, op.background)
+    return image.copy_memory().rotate(angle, background=pixel)
+
+
+def flip(image: pyvips.Image) -> pyvips.Image:
+    """Upside down: the last row first, hence the copy to memory."""
+    return image.copy_memory().flipver()
+
+
+def mirror(image: pyvips.Image) -> pyvips.Image:
+    return image.fliphor()

@@ -1,0 +1,1 @@
+"""The Faust worker: app, topics, agents, runtime services and the web endpoints."""

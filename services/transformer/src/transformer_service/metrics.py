@@ -1,0 +1,22 @@
+"""Prometheus metrics of the worker, served at /metrics on the Faust web port."""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+JOBS = Counter(
+    "transformer_jobs_total",
+    "Transformation requests finished, by outcome (succeeded, cached, failed) and error code",
+    ["outcome", "error_code"],
+)
+JOB_DURATION = Histogram(
+    "transformer_job_duration_seconds",
+    "Time from request received to terminal event, by outcome",
+    ["outcome"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+)
+BYTES_IN = Counter("transformer_bytes_in_total", "Source and watermark bytes read from storage")
+BYTES_OUT = Counter("transformer_bytes_out_total", "Encoded result bytes written to storage")
+IN_FLIGHT = Gauge("transformer_jobs_in_flight", "Transformations in progress")
+RETRIES = Counter("transformer_retries_total", "Retries of transient failures (storage)")
+CONSUMER_LAG = Gauge(
+    "transformer_consumer_lag", "Requests waiting in the assigned partitions (highwater - position)"
+)

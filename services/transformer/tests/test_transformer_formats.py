@@ -1,0 +1,90 @@
+"""Output formats by magic bytes, compression options, metadata policy and animations."""
+
+import pytest
+import pyvips
+
+SMALL = {"op": "resize", "width": 200}
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "png", "webp", "avif", "gif", "tiff"])
+def test_every_output_format(photo, transform, helpers, fmt: str) -> None:
+    result = transform(photo("rocket.jpg"), {"operations": [SMALL], "output": {"format": fmt}})
+    assert result.format == fmt and helpers.sniff(result.data) == fmt
+    image = helpers.decode(result.data)
+    assert (image.width, image.height) == (result.width, result.height) == (200, 133)
+
+
+def test_no_format_keeps_the_source_format(photo, transform, helpers) -> None:
+    assert helpers.sniff(transform(photo("coffee.png"), {"operations": [SMALL]}).data) == "png"
+    assert helpers.sniff(transform(photo("rocket.jpg"), {"operations": [SMALL]}).data) == "jpeg"
+
+
+def test_the_variant_keys_format_wins_when_the_spec_keeps_the_source(photo, transform, helpers):
+    result = transform(photo("coffee.png"), {"operations": [SMALL]}, format_hint="webp")
+    assert helpers.sniff(result.data) == "webp"
+
+
+def test_quality_trades_size(photo, transform) -> None:
+    def size(quality: int) -> int:
+        spec = {"output": {"format": "jpeg", "quality": quality}}
+        return len(transform(photo("rocket.jpg"), spec).data)
+
+    assert size(30) < 0.7 * size(90)
+
+
+def test_png_palette_and_compression(photo, transform, helpers) -> None:
+    def encoded(**options) -> bytes:
+        return transform(photo("coffee.png"), {"output": {"format": "png", **options}}).data
+
+    palette = encoded(png_palette=True)
+    assert len(palette) < 0.6 * len(encoded())
+    assert palette[25] == 3  # IHDR colour type 3: indexed colour
+    assert len(encoded(png_compression=9)) <= len(encoded(png_compression=1))
+
+
+def test_lossless_webp_keeps_every_pixel(photo, transform, helpers) -> None:
+    result = transform(photo("astronaut.png"), {"output": {"format": "webp", "lossless": True}})
+    assert (helpers.pixels(result.data) == helpers.pixels(photo("astronaut.png"))).all()
+
+
+def with_xmp(source: bytes) -> bytes:
+    image = pyvips.Image.new_from_buffer(source, "").copy()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>'
+    image.set_type(pyvips.GValue.blob_type, "xmp-data", xmp)
+    return image.jpegsave_buffer(Q=95, keep=pyvips.enums.ForeignKeep.ALL)
+
+
+def test_metadata_is_stripped_but_the_icc_profile_kept(photo, transform, helpers) -> None:
+    source = with_xmp(photo("rocket.jpg"))
+    fields = helpers.decode(source).get_fields()
+    assert "xmp-data" in fields and "icc-profile-data" in fields
+    out = helpers.decode(transform(source, {"operations": [SMALL]}).data).get_fields()
+    assert "icc-profile-data" in out and "xmp-data" not in out
+
+
+def test_metadata_can_be_kept_or_everything_stripped(photo, transform, helpers) -> None:
+    source = with_xmp(photo("rocket.jpg"))
+    kept = transform(source, {"output": {"strip_metadata": False}}).data
+    assert "xmp-data" in helpers.decode(kept).get_fields()
+    bare = transform(source, {"output": {"keep_icc": False}}).data
+    assert "icc-profile-data" not in helpers.decode(bare).get_fields()
+
+
+@pytest.mark.parametrize("fmt", ["gif", "webp"])
+def test_animations_keep_their_frames(photo, transform, helpers, fmt: str) -> None:
+    source = photo("no_time_for_that_tiny.gif")  # 24 frames of 14x25
+    spec = {
+        "operations": [{"op": "resize", "width": 28, "upscale": True}, "mirror"],
+        "output": {"format": fmt},
+    }
+    result = transform(source, spec)
+    image = helpers.decode(result.data, n=-1)
+    assert helpers.sniff(result.data) == fmt
+    assert image.get("n-pages") == 24 and image.get("page-height") == result.height == 50
+    assert image.get("delay") == helpers.decode(source, n=-1).get("delay")
+
+
+def test_a_still_format_takes_the_first_frame(photo, transform, helpers) -> None:
+    result = transform(photo("no_time_for_that_tiny.gif"), {"output": {"format": "png"}})
+    assert (result.width, result.height) == (14, 25)
+    assert "n-pages" not in helpers.decode(result.data).get_fields()

@@ -1,0 +1,119 @@
+"""A WebSocket client of the gateway's live status feed (/ws), read on a background thread.
+
+Tests open the feed BEFORE asking for work, so no event can slip by between the request and
+the subscription; then they wait for the terminal event of every transformation they asked for.
+"""
+
+import json
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+TERMINAL = ("succeeded", "failed")
+_STATUS_BY_TYPE = {
+    "transformstarted": "processing",
+    "transformsucceeded": "succeeded",
+    "transformfailed": "failed",
+}
+
+
+def transform_status(message: dict[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
+    """(transformation id, status, payload) for a transformation event, None for anything else
+    (heartbeats, hellos). Accepts the Kafka envelope {"type", "data"} the gateway relays."""
+    payload = message.get("data") if isinstance(message.get("data"), dict) else message
+    tid = payload.get("transformation_id") or message.get("transformation_id")
+    if not tid:
+        return None
+    kind = str(message.get("type") or message.get("event") or "").replace(".", "").replace("_", "")
+    status = _STATUS_BY_TYPE.get(kind.lower()) or payload.get("status") or message.get("status")
+    if not status:
+        return None
+    return str(tid), str(status), payload
+
+
+class LiveFeed:
+    def __init__(self, url: str, *, headers: dict[str, str] | None = None) -> None:
+        self.url = url
+        self.headers = headers or {}
+        self.messages: list[dict[str, Any]] = []
+        self.closed_reason: str | None = None
+        self._changed = threading.Condition()
+        self._connection: ClientConnection | None = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> "LiveFeed":
+        connection = connect(self.url, additional_headers=self.headers, open_timeout=10)
+        self._connection = connection.__enter__()  # closed by close()
+        self._thread = threading.Thread(target=self._read, name="live-feed", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _read(self) -> None:
+        assert self._connection is not None
+        try:
+            for raw in self._connection:
+                try:
+                    message = json.loads(raw)
+                except ValueError:
+                    message = {"unparsed": raw}
+                with self._changed:
+                    self.messages.append(message if isinstance(message, dict) else {"raw": message})
+                    self._changed.notify_all()
+        except ConnectionClosed as exc:
+            self.closed_reason = str(exc)
+        finally:
+            with self._changed:
+                self.closed_reason = self.closed_reason or "closed"
+                self._changed.notify_all()
+
+    def statuses(self) -> dict[str, list[str]]:
+        """Every status seen per transformation id, in arrival order."""
+        seen: dict[str, list[str]] = {}
+        with self._changed:
+            for message in self.messages:
+                parsed = transform_status(message)
+                if parsed:
+                    seen.setdefault(parsed[0], []).append(parsed[1])
+        return seen
+
+    def terminal(self, tid: str) -> dict[str, Any] | None:
+        with self._changed:
+            for message in self.messages:
+                parsed = transform_status(message)
+                if parsed and parsed[0] == tid and parsed[1] in TERMINAL:
+                    return {"status": parsed[1], **parsed[2]}
+        return None
+
+    def wait_terminal(self, tids: Iterable[str], timeout: float) -> dict[str, dict[str, Any]]:
+        """The terminal event of each id; raises TimeoutError naming the ones still missing."""
+        wanted = set(tids)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = {tid: event for tid in wanted if (event := self.terminal(tid))}
+                if len(found) == len(wanted):
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.closed_reason and not self._thread_alive()):
+                    missing = sorted(wanted - set(found))
+                    raise TimeoutError(
+                        f"no terminal event over /ws for {missing} within {timeout}s "
+                        f"(feed closed: {self.closed_reason}; {len(self.messages)} messages seen)"
+                    )
+                self._changed.wait(timeout=min(left, 1.0))
+
+    def _thread_alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
