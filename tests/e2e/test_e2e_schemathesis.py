@@ -45,5 +45,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         "--exclude-path", "/auth/users/{user_id}", "--exclude-method", "DELETE",
         "--report", "junit", "--report-dir", str(tmp_path),
     ]  # fmt: skip
-    run = subprocess.run(command, capture_output=True, text=True, timeout=MAX_SECONDS + 120)
+    # cwd: schemathesis keeps a crash cache (.schemathesis/) in its working directory.
+    run = subprocess.run(
+        command, capture_output=True, text=True, timeout=MAX_SECONDS + 120, cwd=tmp_path
+    )
     assert run.returncode == 0, run.stdout[-15000:] + run.stderr[-3000:]

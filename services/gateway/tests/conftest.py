@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from devstack.ports import HOST, free_port
 from devstack.process import ManagedProcess
 

@@ -4,6 +4,7 @@ import asyncio
 import uuid
 
 import pytest
+
 from gateway_service.adapters.rate_limiter import RateLimiter
 from gateway_service.adapters.variant_cache import CachedVariant, VariantCache
 from gateway_service.domain.live import live_message_from

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+
 from gateway_service.domain.caching import (
     etag_matches,
     image_id_of,

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from devstack.platform import SERVICES, Service
 from devstack.ports import free_port
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 import websockets
 from httpx_sse import aconnect_sse
+
 from platform_common.events import Envelope, TransformStarted, TransformSucceeded
 from platform_common.kafka import make_producer, publish
 

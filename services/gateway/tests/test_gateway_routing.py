@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from devstack.ports import free_port
 
 

@@ -1,11 +1,14 @@
 """Port choice: fixed defaults (overridable by env) for `make run`, free ports for tests."""
 
 import os
+import random
 import socket
+from pathlib import Path
 
 from devstack.errors import DevstackError, PortInUse
 
 HOST = "127.0.0.1"
+FREE_PORTS_FROM = 20000  # above the usual fixed ports of development servers
 
 
 def is_free(port: int, host: str = HOST) -> bool:
@@ -21,20 +24,28 @@ def is_free(port: int, host: str = HOST) -> bool:
 
 
 def free_port(*, also_free_at_offset: int | None = None, avoid: set[int] | None = None) -> int:
-    """A port free right now; `also_free_at_offset` for servers that derive a second port."""
+    """A port free right now; `also_free_at_offset` for servers that derive a second port.
+
+    Picked below the kernel's ephemeral range: a port the kernel hands out (bind to 0) can be
+    taken as the source port of some outgoing connection before our server binds it, which
+    happens on a busy machine running several test sessions."""
     avoid = avoid or set()
-    for _ in range(200):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind((HOST, 0))
-            port = sock.getsockname()[1]
-        if port in avoid:
+    for _ in range(1000):
+        port = random.randrange(FREE_PORTS_FROM, _ephemeral_ports_start())  # noqa: S311
+        partner = port + also_free_at_offset if also_free_at_offset else None
+        if port in avoid or not is_free(port):
             continue
-        if also_free_at_offset is None:
-            return port
-        partner = port + also_free_at_offset
-        if partner < 65536 and partner not in avoid and is_free(partner):
+        if partner is None or (partner < 65536 and partner not in avoid and is_free(partner)):
             return port
     raise DevstackError("could not find a free TCP port on 127.0.0.1")
+
+
+def _ephemeral_ports_start() -> int:
+    try:
+        start = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        start = 32768
+    return max(start, FREE_PORTS_FROM + 1000)
 
 
 def port_from_env(env_var: str, default: int) -> int:

@@ -10,16 +10,17 @@ import signal
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from devstack.config import StackConfig
-from devstack.errors import DevstackError
+from devstack.errors import DevstackError, PortInUse
 from devstack.platform import Platform, free_ports
 from devstack.stack import Stack
 
 _startup_seconds: dict[str, float] = {}
+T = TypeVar("T", Stack, Platform)
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,10 @@ class S3Settings:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The running infrastructure; see Stack for env(), database_url(), restart(), ..."""
-    the_stack = Stack(StackConfig.with_free_ports(tmp_path_factory.mktemp("devstack")))
+    root = tmp_path_factory.mktemp("devstack")
     with _sigterm_ends_the_session():
         try:
-            the_stack.start()
+            the_stack = _start_on_free_ports(lambda: Stack(StackConfig.with_free_ports(root)))
         except DevstackError as exc:
             pytest.fail(f"devstack: {exc}", pytrace=False)
         _startup_seconds["infrastructure"] = the_stack.startup_seconds or 0.0
@@ -50,9 +51,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 @pytest.fixture(scope="session")
 def running_platform(stack: Stack) -> Iterator[Platform]:
     """gateway, auth, images and transformer as subprocesses against `stack`, on free ports."""
-    platform = Platform(stack, free_ports())
     try:
-        platform.start()
+        platform = _start_on_free_ports(lambda: Platform(stack, free_ports()))
     except DevstackError as exc:
         pytest.fail(f"devstack: {exc}", pytrace=False)
     _startup_seconds["platform"] = platform.startup_seconds or 0.0
@@ -104,6 +104,19 @@ def database_url_factory(stack: Stack) -> Callable[..., str]:
         return stack.create_database(f"{prefix}_{uuid.uuid4().hex[:10]}")
 
     return create
+
+
+def _start_on_free_ports(make: Callable[[], T]) -> T:
+    # A port free when picked can be taken by another test session before our server binds it;
+    # fresh ports on a second try beat failing the whole session for it.
+    for attempt in range(3):
+        started = make()
+        try:
+            return started.start()
+        except PortInUse:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -26,6 +26,8 @@ INTERNAL_PORT_FLAGS = {
     "filer.grpc": "-filer.port.grpc",
     "s3.grpc": "-s3.port.grpc",
 }
+# Readiness reads an object back from here (a bucket of its own, out of the services' way).
+PROBE_BUCKET, PROBE_KEY = "devstack-readiness", "probe"
 # weed's maintenance worker dials the admin server at its HTTP port + this, whatever is set.
 ADMIN_GRPC_OFFSET = 10000
 # gRPC sockets weed always creates in /tmp (not configurable), removed after each stop.
@@ -98,7 +100,7 @@ class SeaweedS3:
         self._remove_grpc_sockets()
         self.process = ManagedProcess("s3", argv, log_path=self.log_path, env=env, cwd=self.dir)
         self.process.start()
-        self.process.wait_ready(self._bucket_exists, timeout=60, cancel=self.cancel)
+        self.process.wait_ready(self._serves_objects, timeout=60, cancel=self.cancel)
 
     def stop(self) -> None:
         if self.process:
@@ -110,18 +112,26 @@ class SeaweedS3:
             self.process.kill()
         self._remove_grpc_sockets()
 
-    def _bucket_exists(self) -> bool:
+    def _serves_objects(self) -> bool:
+        """Buckets exist and a stored object reads back. After a restart the filer answers before
+        the master has heard again where the volumes are, and reads fail until it has."""
         if not accepts_connections(self.port):
             return False
         client = self.client()
+        for bucket in (self.bucket, PROBE_BUCKET):
+            try:
+                client.head_bucket(Bucket=bucket)
+            except ClientError as exc:
+                if _code(exc) not in ("404", "NoSuchBucket"):
+                    raise
+                client.create_bucket(Bucket=bucket)
         try:
-            client.head_bucket(Bucket=self.bucket)
-            return True
+            client.get_object(Bucket=PROBE_BUCKET, Key=PROBE_KEY)["Body"].read()
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket"):
+            if _code(exc) != "NoSuchKey":
                 raise
-        client.create_bucket(Bucket=self.bucket)
-        return False  # the next probe confirms it with a HEAD
+            client.put_object(Bucket=PROBE_BUCKET, Key=PROBE_KEY, Body=b"ok")  # first start
+        return True
 
     def _internal_ports(self) -> dict[str, int]:
         saved = self.dir / "ports.json"
@@ -147,3 +157,7 @@ class SeaweedS3:
         for kind, port in names.items():
             if port:
                 Path(f"/tmp/seaweedfs-{kind}-grpc-{port}.sock").unlink(missing_ok=True)  # noqa: S108
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))

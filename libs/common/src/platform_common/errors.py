@@ -86,7 +86,7 @@ def error_response(
 def _field_path(loc: tuple[Any, ...]) -> str:
     # ("body", "transformations", "resize", "width") -> "transformations.resize.width"
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
-    return ".".join(parts) or str(loc[0] if loc else "request")
+    return ".".join(parts) or (str(loc[0]) if loc else "request")
 
 
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:
@@ -102,10 +102,16 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
 
 
+def _readable(error: dict[str, Any]) -> str:
+    # pydantic prefixes messages raised by our own validators with "Value error, "; the person
+    # reading the message needs only what follows.
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [
-        {"field": _field_path(tuple(err.get("loc", ()))), "message": err.get("msg", "invalid")}
+        {"field": _field_path(tuple(err.get("loc", ()))), "message": _readable(err)}
         for err in exc.errors()
     ]
     summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])

@@ -5,12 +5,9 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-import httpx
-from platform_common.security.tokens import TokenVerifier
-
 from gateway_service.adapters.event_feed import TransformEventFeed
 from gateway_service.adapters.rate_limiter import RateLimiter
-from gateway_service.adapters.upstream_client import make_upstream_client, upstream_urls
+from gateway_service.adapters.upstream_client import Upstreams
 from gateway_service.adapters.variant_cache import VariantCache
 from gateway_service.config import Settings
 from gateway_service.domain.openapi import Schema
@@ -20,6 +17,7 @@ from gateway_service.service_layer.edge_auth import EdgeAuthenticator
 from gateway_service.service_layer.live_hub import LiveHub
 from gateway_service.service_layer.openapi_aggregate import OpenApiAggregator
 from gateway_service.service_layer.proxy import UpstreamProxy
+from platform_common.security.tokens import TokenVerifier
 
 READY_TIMEOUT_SECONDS = 2.0
 
@@ -45,9 +43,8 @@ class Gateway:
     limiter: RateLimiter | None
     cache: VariantCache
     hub: LiveHub
-    urls: dict[Upstream, httpx.URL]
-    # Created in the lifespan: an httpx client belongs to the event loop that serves requests.
-    client: httpx.AsyncClient = field(init=False)
+    # Created in the lifespan: connection pools belong to the event loop that serves requests.
+    upstreams: Upstreams = field(init=False)
     proxy: UpstreamProxy = field(init=False)
     openapi: OpenApiAggregator = field(init=False)
 
@@ -63,16 +60,18 @@ class Gateway:
                 settings.variant_cache_ttl_seconds,
             ),
             hub=LiveHub(settings.live_queue_size, settings.live_replay_per_user),
-            urls=upstream_urls(settings),
         )
 
     @contextlib.asynccontextmanager
     async def running(self, own_schema: Callable[[], Schema]) -> AsyncIterator[None]:
-        async with make_upstream_client(self.settings) as client:
-            self.client = client
-            self.proxy = UpstreamProxy(client, self.urls, self.cache)
+        self.upstreams = Upstreams(self.settings)
+        async with self.upstreams.client:
+            self.proxy = UpstreamProxy(self.upstreams, self.cache)
             self.openapi = OpenApiAggregator(
-                own_schema, client, self.urls, self.settings.openapi_cache_seconds
+                own_schema,
+                self.upstreams.client,
+                self.upstreams.urls,
+                self.settings.openapi_cache_seconds,
             )
             feed = None
             if self.settings.live_enabled:
@@ -94,8 +93,8 @@ class Gateway:
         """A readiness check: the upstream answers its liveness probe."""
 
         async def check() -> None:
-            url = self.urls[upstream].join("/health")
-            response = await self.client.get(url, timeout=READY_TIMEOUT_SECONDS)
+            url = self.upstreams.urls[upstream].join("/health")
+            response = await self.upstreams.client.get(url, timeout=READY_TIMEOUT_SECONDS)
             response.raise_for_status()
 
         return check

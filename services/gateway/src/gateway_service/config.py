@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 
-from platform_common.settings import BaseServiceSettings, TopicSettings
 from pydantic import Field
+
+from platform_common.settings import BaseServiceSettings, TopicSettings
 
 MIB = 1024 * 1024
 
@@ -15,13 +16,12 @@ class Settings(BaseServiceSettings, TopicSettings):
     auth_url: str = "http://127.0.0.1:8001"
     images_url: str = "http://127.0.0.1:8002"
 
-    # One pooled HTTP client for every upstream call; seconds.
+    # One pooled HTTP client for every upstream call. Seconds: connecting, waiting for the answer
+    # (between two reads of it), waiting for a free connection from the pool.
     upstream_connect_timeout: float = 3.0
     upstream_read_timeout: float = 30.0
-    upstream_write_timeout: float = 30.0
     upstream_pool_timeout: float = 5.0
     upstream_max_connections: int = 256
-    upstream_max_keepalive_connections: int = 128
     # Shorter than the upstreams' keep-alive (30 s) so we never reuse a socket they just closed.
     upstream_keepalive_expiry: float = 15.0
 

@@ -10,11 +10,11 @@ import logging
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
-from platform_common.events import Envelope
 from pydantic import ValidationError
 
 from gateway_service.adapters.metrics import EVENT_FEED_MESSAGES, EVENT_FEED_PARTITIONS
 from gateway_service.domain.live import LiveMessage, live_message_from
+from platform_common.events import Envelope
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0

@@ -26,6 +26,11 @@ REQUEST_REPLACED: frozenset[bytes] = frozenset(
 RESPONSE_REPLACED: frozenset[bytes] = frozenset({b"date", b"server"})
 
 
+def header_value(headers: RawHeaders, name: bytes) -> bytes | None:
+    """The first value of a header (names lower-case, as ASGI and our filters give them)."""
+    return next((v for k, v in headers if k == name), None)
+
+
 def connection_tokens(headers: Iterable[tuple[bytes, bytes]]) -> set[bytes]:
     """Header names listed in Connection are hop-by-hop too."""
     tokens: set[bytes] = set()

@@ -8,12 +8,12 @@ import asyncio
 import time
 
 from cachetools import LRUCache
-from platform_common.errors import Unauthorized
-from platform_common.security.dependencies import ACCESS_TOKEN_COOKIE
-from platform_common.security.tokens import TokenClaims, TokenVerifier
 from starlette.requests import cookie_parser
 
 from gateway_service.domain.headers import RawHeaders
+from platform_common.errors import Unauthorized
+from platform_common.security.dependencies import ACCESS_TOKEN_COOKIE
+from platform_common.security.tokens import TokenClaims, TokenVerifier
 
 
 def token_from_headers(headers: RawHeaders) -> str | None:

@@ -10,25 +10,27 @@ import logging
 from collections.abc import AsyncIterator
 
 import httpx
-from platform_common.errors import AppError
-from platform_common.request_context import current_request_id, new_request_id
 from starlette.types import Receive, Scope, Send
 
 from gateway_service.adapters.metrics import UPSTREAM_ERRORS, VARIANT_CACHE
+from gateway_service.adapters.upstream_client import UpstreamError, Upstreams, UpstreamTimeout
 from gateway_service.adapters.variant_cache import CachedVariant, VariantCache
-from gateway_service.domain.caching import etag_matches, image_id_of, is_immutable
+from gateway_service.domain.caching import image_id_of, is_immutable
 from gateway_service.domain.headers import (
     RawHeaders,
     client_response_headers,
+    header_value,
     upstream_request_headers,
 )
 from gateway_service.domain.routes import Upstream
+from gateway_service.service_layer.cached_responses import send_cached
+from platform_common.errors import AppError
+from platform_common.request_context import current_request_id, new_request_id
 
 log = logging.getLogger(__name__)
 
 # Below this a response is relayed too fast for a vanished client to matter.
 WATCH_DISCONNECT_ABOVE_BYTES = 1024 * 1024
-_NOT_MODIFIED_HEADERS = frozenset({b"etag", b"cache-control", b"expires", b"vary"})
 
 
 class ClientDisconnected(Exception):
@@ -53,23 +55,30 @@ def _has_body(headers: RawHeaders) -> bool:
     return False
 
 
-def _header(headers: RawHeaders, wanted: bytes) -> bytes | None:
-    return next((v for k, v in headers if k == wanted), None)
-
-
 async def _until_disconnect(receive: Receive) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
 
 
+def _error_for(upstream: Upstream, failure: UpstreamError) -> AppError:
+    name = upstream.value
+    if isinstance(failure, UpstreamTimeout):
+        UPSTREAM_ERRORS.labels(name, "timeout").inc()
+        message = f"The {name} service did not answer in time; try again."
+        return AppError(message, code="upstream_timeout", status_code=504)
+    UPSTREAM_ERRORS.labels(name, "unavailable").inc()
+    return AppError(
+        f"The {name} service is unavailable; try again in a moment.",
+        code="upstream_unavailable",
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
+
+
 class UpstreamProxy:
-    def __init__(
-        self, client: httpx.AsyncClient, urls: dict[Upstream, httpx.URL], cache: VariantCache
-    ) -> None:
-        self.client = client
-        self.urls = urls
+    def __init__(self, upstreams: Upstreams, cache: VariantCache) -> None:
+        self.upstreams = upstreams
         self.cache = cache
-        self._timeout = client.timeout.as_dict()
 
     async def forward(
         self,
@@ -86,24 +95,15 @@ class UpstreamProxy:
             cached = self.cache.get(cache_user, scope["path"])
             VARIANT_CACHE.labels("hit" if cached else "miss").inc()
             if cached is not None:
-                await _send_cached(cached, scope["headers"], send, extra_headers)
+                await send_cached(cached, scope["headers"], send, extra_headers)
                 return
+            extra_headers = [*extra_headers, (b"x-gateway-cache", b"miss")]
         try:
-            response = await self.client.send(self._request(scope, receive, upstream), stream=True)
+            response = await self.upstreams.send(self._request(scope, receive, upstream))
         except ClientDisconnected:
             return
-        except httpx.TimeoutException as exc:
-            UPSTREAM_ERRORS.labels(upstream.value, "timeout").inc()
-            if isinstance(exc, httpx.PoolTimeout):
-                raise _unavailable(upstream, "is busy") from exc
-            raise AppError(
-                f"The {upstream.value} service did not answer in time; try again.",
-                code="upstream_timeout",
-                status_code=504,
-            ) from exc
-        except httpx.TransportError as exc:
-            UPSTREAM_ERRORS.labels(upstream.value, "unavailable").inc()
-            raise _unavailable(upstream, "is unavailable") from exc
+        except UpstreamError as failure:
+            raise _error_for(upstream, failure) from failure
         try:
             await self._relay(response, scope, receive, send, upstream, extra_headers, cache_user)
         finally:
@@ -125,14 +125,13 @@ class UpstreamProxy:
             scheme=scope["scheme"],
             request_id=current_request_id() or new_request_id(),
         )
-        # Built directly (not client.build_request) so none of httpx's default headers, such
-        # as its Accept-Encoding, is added to what the client really sent.
         return httpx.Request(
             scope["method"],
-            self.urls[upstream].copy_with(raw_path=target + b"?" + query if query else target),
+            self.upstreams.urls[upstream].copy_with(
+                raw_path=target + b"?" + query if query else target
+            ),
             headers=headers,
             content=_request_body(receive) if _has_body(scope["headers"]) else None,
-            extensions={"timeout": self._timeout},
         )
 
     async def _relay(
@@ -146,31 +145,24 @@ class UpstreamProxy:
         cache_user: str | None,
     ) -> None:
         headers = client_response_headers(response.headers.raw)
-        if cache_user is not None:
-            extra_headers = [*extra_headers, (b"x-gateway-cache", b"miss")]
-        length = _header(headers, b"content-length")
+        length = header_value(headers, b"content-length")
         size = int(length) if length and length.isdigit() else None
         keep = (
             cache_user is not None
             and response.status_code == 200
             and size is not None
             and size <= self.cache.max_item_bytes
-            and is_immutable(_header(headers, b"cache-control"))
+            and is_immutable(header_value(headers, b"cache-control"))
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": response.status_code,
-                "headers": headers + extra_headers,
-            }
-        )
+        start = {"type": "http.response.start", "status": response.status_code}
+        await send({**start, "headers": headers + extra_headers})
         watcher = None
         if size is None or size > WATCH_DISCONNECT_ABOVE_BYTES:
             watcher = asyncio.create_task(_until_disconnect(receive))
         kept: list[bytes] = []
         pending = b""  # one chunk held back, so the last one goes with more_body=False
         try:
-            async for chunk in response.aiter_raw():
+            async for chunk in self.upstreams.body(response):
                 if watcher is not None and watcher.done():
                     return  # nobody is listening any more: stop reading the upstream
                 if pending:
@@ -178,39 +170,15 @@ class UpstreamProxy:
                 pending = chunk
                 if keep:
                     kept.append(chunk)
-        except httpx.HTTPError:
+        except UpstreamError:
             # Too late for an error response: ending without the last chunk tells the client.
             UPSTREAM_ERRORS.labels(upstream.value, "broken_stream").inc()
-            log.warning("upstream stream broke mid-response", exc_info=True)
+            log.warning("the %s response broke off mid-body", upstream.value, exc_info=True)
             return
         finally:
             if watcher is not None:
                 watcher.cancel()
         await send({"type": "http.response.body", "body": pending, "more_body": False})
         if keep and cache_user is not None:
-            variant = CachedVariant(headers, b"".join(kept), _header(headers, b"etag"))
+            variant = CachedVariant(headers, b"".join(kept), header_value(headers, b"etag"))
             self.cache.put(cache_user, scope["path"], variant)
-
-
-def _unavailable(upstream: Upstream, what: str) -> AppError:
-    return AppError(
-        f"The {upstream.value} service {what}; try again in a moment.",
-        code="upstream_unavailable",
-        status_code=503,
-        headers={"Retry-After": "1"},
-    )
-
-
-async def _send_cached(
-    cached: CachedVariant, request_headers: RawHeaders, send: Send, extra: RawHeaders
-) -> None:
-    hit = [(b"x-gateway-cache", b"hit")]
-    if etag_matches(_header(request_headers, b"if-none-match"), cached.etag):
-        headers = [(k, v) for k, v in cached.headers if k in _NOT_MODIFIED_HEADERS]
-        await send({"type": "http.response.start", "status": 304, "headers": headers + extra + hit})
-        await send({"type": "http.response.body", "body": b""})
-        return
-    await send(
-        {"type": "http.response.start", "status": 200, "headers": cached.headers + extra + hit}
-    )
-    await send({"type": "http.response.body", "body": cached.body})

@@ -4,14 +4,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from platform_common.app import create_service_app
-from platform_common.security.tokens import TokenVerifier
 
 from gateway_service.bootstrap import Gateway
 from gateway_service.config import Settings, get_settings
 from gateway_service.domain.routes import Upstream
 from gateway_service.entrypoints.api.routes import docs, live
 from gateway_service.entrypoints.api.routes.proxy import proxy_routes
+from platform_common.app import create_service_app
+from platform_common.security.tokens import TokenVerifier
 
 DESCRIPTION = """
 The image platform behind one address. `/auth/*`, `/users/*` and `/.well-known/*` are served by

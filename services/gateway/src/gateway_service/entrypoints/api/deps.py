@@ -3,12 +3,12 @@
 from typing import Annotated
 
 from fastapi import Depends
-from platform_common.errors import AppError
-from platform_common.security.tokens import TokenClaims
 from starlette.requests import HTTPConnection
 
 from gateway_service.bootstrap import Gateway
 from gateway_service.domain.rate_policy import LimitCategory, RateLimitDecision, identity
+from platform_common.errors import AppError
+from platform_common.security.tokens import TokenClaims
 
 
 def get_gateway(connection: HTTPConnection) -> Gateway:

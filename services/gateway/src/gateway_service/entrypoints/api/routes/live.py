@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, WebSocket
-from platform_common.errors import AppError, error_response
-from platform_common.security.tokens import TokenClaims
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.background import BackgroundTask
 from starlette.websockets import WebSocketDisconnect
@@ -21,6 +19,8 @@ from gateway_service.entrypoints.api.deps import GatewayDep, rate_limit, too_man
 from gateway_service.service_layer.edge_auth import token_from_headers
 from gateway_service.service_layer.live_hub import Subscription
 from gateway_service.service_layer.pending_status import catch_up
+from platform_common.errors import AppError, error_response
+from platform_common.security.tokens import TokenClaims
 
 router = APIRouter(tags=["live status"])
 PING = '{"type":"ping"}'
@@ -36,10 +36,12 @@ async def _admit(gateway: Gateway, token: str | None, client_host: str | None) -
 
 
 def _catch_up(gateway: Gateway, claims: TokenClaims, token: str, last_event_id: str | None):
-    pending_url = str(
-        gateway.urls[Upstream.IMAGES].join(gateway.settings.images_pending_transformations_path)
+    upstreams = gateway.upstreams
+    pending_path = gateway.settings.images_pending_transformations_path
+    pending_url = str(upstreams.urls[Upstream.IMAGES].join(pending_path))
+    return catch_up(
+        gateway.hub, upstreams.client, pending_url, claims.subject, token, last_event_id
     )
-    return catch_up(gateway.hub, gateway.client, pending_url, claims.subject, token, last_event_id)
 
 
 @router.get(
