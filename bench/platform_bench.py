@@ -77,6 +77,8 @@ def prepare_accounts(gateway: Gateway, count: int, workdir: Path) -> dict:
                 for w in (160, 320)
             ]
             feed.wait_terminal([tid for _, tid in variants], timeout=120)
+        for image_id, tid in variants:
+            user.settled(image_id, tid)  # the API may lag the live event by a moment
         accounts.append({"token": user.account.token, "images": images, "variants": variants})
         user.close()
     upload = workdir / "upload.png"
@@ -116,8 +118,9 @@ def measure_latency(gateway: Gateway, runs: int) -> LatencyResult:
                 continue  # warm-up: first connections, first libvips load
             result.samples_ms.append((finished - started) * 1000)
             result.transform_only_ms.append((finished - asked) * 1000)
+    user.settled(image_id, tid)  # the API may lag the live event by a moment
     content = user.http.get(f"/images/{image_id}/transformations/{tid}/content")
-    assert sniff_format(content.content) == "webp", content.headers
+    assert sniff_format(content.content) == "webp", (content.status_code, content.text[:300])
     assert pyvips.Image.new_from_buffer(content.content, "").width == 800
     user.close()
     return result

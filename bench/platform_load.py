@@ -73,6 +73,7 @@ def run_locust(base_url: str, fixture: dict, users: int, seconds: int, workdir: 
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
         "--host", base_url, "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
         "--json-file", str(stats_path.with_suffix("")), "--csv", str(workdir / "locust"),
+        "--only-summary",
         "--stop-timeout", "5", "--loglevel", "WARNING",
     ]  # fmt: skip
     env = {**os.environ, "BENCH_FIXTURE": str(fixture_path)}

@@ -8,6 +8,7 @@ Bearer-authenticated calls are not exposed to CSRF (a page cannot set that heade
 import httpx
 import pytest
 from e2e_kit.api import Gateway, User
+from e2e_kit.live import refused
 from e2e_kit.photos import photo_bytes
 
 EVIL = "https://evil.example"
@@ -78,3 +79,14 @@ def test_same_origin_cookie_requests_and_bearer_requests_pass(browser, gateway: 
     # Bearer tokens are not sent by browsers on their own: no CSRF exposure, no refusal.
     bearer = user.http.delete(f"/images/{image_id}", headers={"Origin": EVIL})
     assert bearer.status_code == 204, bearer.text
+
+
+def test_live_feed_refuses_a_cookie_from_a_foreign_page(browser, gateway: Gateway) -> None:
+    """Cross-site WebSocket hijacking: browsers send the cookie (and their Origin) with a
+    WebSocket handshake from any page, so a cookie-authenticated /ws must check the Origin."""
+    user, cookie_client = browser
+    cookie = f"access_token={cookie_client.cookies['access_token']}"
+    assert refused(gateway.ws_url, {"Cookie": cookie, "Origin": EVIL})
+    assert not refused(gateway.ws_url, {"Cookie": cookie, "Origin": gateway.base_url})
+    assert not refused(gateway.ws_url, {"Authorization": f"Bearer {user.account.token}",
+                                        "Origin": EVIL})  # fmt: skip

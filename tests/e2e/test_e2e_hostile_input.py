@@ -263,3 +263,30 @@ def test_ten_thousand_character_fields_are_bounded(gateway: Gateway, user: User)
         assert_clean_refusal(response, 400, 413, 422)
     echoed = user.http.get("/images", headers={"X-Request-ID": LONG})
     assert echoed.headers.get("x-request-id") != LONG
+
+
+HUGE = [str(10**30), "9223372036854775807", "-1", "0", "1e9", "NaN"]
+
+
+@pytest.mark.parametrize("value", HUGE)
+def test_huge_and_odd_numbers_are_refused_not_overflowed(user: User, admin: User, value) -> None:
+    image_id = str(user.upload_ok(photo_bytes("chelsea"), "c.png")["id"])
+    probes = [
+        user.http.get("/images", params={"page": value}),
+        user.http.get("/images", params={"limit": value}),
+        admin.http.get("/admin/images", params={"page": value}),
+        admin.http.get("/admin/storage/objects", params={"limit": value}),
+        admin.http.get("/auth/users", params={"page": value}),
+        admin.http.get("/auth/users", params={"limit": value}),
+        user.http.get(f"/images/{image_id}/content", params={"w": value, "format": "png"}),
+        user.http.get(f"/images/{image_id}/content", params={"q": value, "format": "webp"}),
+    ]
+    for response in probes:
+        assert_clean_refusal(response, 200, 202, 400, 422)
+    for spec in (
+        {"operations": [{"op": "resize", "width": value}]},
+        {"operations": [{"op": "rotate", "angle": value}]},
+        {"operations": [{"op": "blur", "sigma": value}]},
+        {"operations": [], "output": {"quality": value}},
+    ):
+        assert_clean_refusal(user.transform(image_id, spec), 200, 202, 422)

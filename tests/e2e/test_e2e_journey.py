@@ -140,8 +140,10 @@ def test_upload_transform_watch_download_list_fetch_delete(
     result_keys = []
     for name, (spec, expected_format, expected_size) in FAMILIES.items():
         tid = requested[name]
-        status = user.transformation(image_id, tid)
-        assert status.status_code == 200 and status.json()["status"] == "succeeded", status.text
+        status = user.settled(image_id, tid)
+        assert status["status"] == "succeeded", status
+        assert status["result"]["format"] == expected_format
+        assert (status["result"]["width"], status["result"]["height"]) == expected_size
         content = user.http.get(f"/images/{image_id}/transformations/{tid}/content")
         assert content.status_code == 200, (name, content.text)
         assert sniff_format(content.content) == expected_format, name

@@ -17,6 +17,7 @@ def alice_with_work(new_user) -> tuple[User, str, str]:
     with alice.live() as feed:
         tid = alice.transform_ok(image_id, SPEC)
         assert feed.wait_terminal([tid], timeout=60)[tid]["status"] == "succeeded"
+    assert alice.settled(image_id, tid)["status"] == "succeeded"
     return alice, image_id, tid
 
 

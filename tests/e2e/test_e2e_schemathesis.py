@@ -9,7 +9,7 @@ from e2e_kit.api import Gateway, User
 from e2e_kit.photos import photo_bytes
 
 MAX_EXAMPLES = 15
-MAX_SECONDS = 75
+MAX_SECONDS = 60
 
 
 def test_gateway_openapi_is_merged(gateway: Gateway) -> None:

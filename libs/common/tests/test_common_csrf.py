@@ -3,6 +3,7 @@
 import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
+
 from platform_common.app import create_service_app
 from platform_common.settings import BaseServiceSettings
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import StreamingResponse
 
 from platform_common.app import create_service_app
+from platform_common.errors import AppError
 from platform_common.http_timeouts import header_deadline_protocol
 from platform_common.settings import BaseServiceSettings
 
@@ -25,6 +26,14 @@ def make_app():
     @router.post("/echo")
     async def echo(request: Request) -> dict:
         return {"bytes": len(await request.body())}
+
+    @router.post("/forward")
+    async def forward(request: Request) -> dict:
+        # Like a proxy whose HTTP client wraps whatever its body stream raised.
+        try:
+            return {"bytes": len(await request.body())}
+        except Exception as exc:
+            raise AppError("upstream unavailable", status_code=503) from exc
 
     @router.post("/slow-answer")
     async def slow_answer(request: Request) -> StreamingResponse:
@@ -79,6 +88,13 @@ def test_a_stalled_body_is_answered_408_and_closed(server) -> None:
     assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
     assert b"client_body_timeout" in answer and b"request_id" in answer
     assert waited < 3
+
+
+def test_the_408_stands_even_when_the_app_wraps_the_timeout(server) -> None:
+    raw = b"POST /forward HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + b"a" * 10
+    answer, _ = exchange(server, raw)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert b"upstream" not in answer
 
 
 def test_headers_that_never_complete_close_the_connection(server) -> None:

@@ -4,7 +4,6 @@ with the settings a test needs (tight rate limits, Redis storage, a private even
 
 import os
 import sys
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,13 +16,12 @@ from devstack.ports import HOST, free_port
 from devstack.process import ManagedProcess
 
 PASSWORD = "gateway test pass 123"
-LOG_DIR = Path(tempfile.gettempdir()) / "gateway-tests"
 
 
 class GatewayProcess:
     """`python -m gateway_service serve` as a subprocess, so memory and kills are real."""
 
-    def __init__(self, env: dict[str, str], name: str) -> None:
+    def __init__(self, env: dict[str, str], name: str, log_dir: Path) -> None:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.process = ManagedProcess(
@@ -38,7 +36,7 @@ class GatewayProcess:
                 "--port",
                 str(self.port),
             ],
-            log_path=LOG_DIR / f"{name}-{self.port}.log",
+            log_path=log_dir / f"{name}-{self.port}.log",
             env=env,
             stop_timeout=10,
         )
@@ -92,13 +90,16 @@ def gateway_env(stack: Any, platform: Any) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def start_gateway(gateway_env: dict[str, str]) -> Iterator[Callable[..., GatewayProcess]]:
+def start_gateway(
+    gateway_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., GatewayProcess]]:
     """`start_gateway(RATE_LIMIT_LOGIN="3/minute")`: a gateway of its own, stopped at the end."""
     started: list[GatewayProcess] = []
+    log_dir = tmp_path_factory.mktemp("gateways")
 
     def start(**settings: str) -> GatewayProcess:
         name = f"gateway-test-{len(started)}"
-        gateway = GatewayProcess({**gateway_env, **settings}, name)
+        gateway = GatewayProcess({**gateway_env, **settings}, name, log_dir)
         started.append(gateway)
         return gateway.start()
 
@@ -120,7 +121,7 @@ def client(gateway_url: str) -> Iterator[httpx.Client]:
 
 
 def _register(client: httpx.Client, prefix: str = "gw") -> dict[str, Any]:
-    """A fresh user through the gateway: its id, name and a bearer header."""
+    """A fresh user registered through `client`: its id, name and a bearer header."""
     username = f"{prefix}_{uuid.uuid4().hex[:10]}"
     response = client.post(
         "/auth/register",
@@ -137,14 +138,22 @@ def _register(client: httpx.Client, prefix: str = "gw") -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def make_user() -> Callable[[httpx.Client], dict[str, Any]]:
-    """`make_user(client)`: registers a fresh user through that gateway client."""
-    return _register
+def auth_client(platform: Any) -> Iterator[httpx.Client]:
+    """Straight to auth: test users are made there, so the gateway's per-address limit on
+    credential routes is spent only by the tests about it."""
+    with httpx.Client(base_url=platform.url("auth"), timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def make_user(auth_client: httpx.Client) -> Callable[[], dict[str, Any]]:
+    """`make_user()`: a fresh user (id, username, token, bearer headers)."""
+    return lambda: _register(auth_client)
 
 
 @pytest.fixture
-def user(client: httpx.Client) -> dict[str, Any]:
-    return _register(client)
+def user(make_user: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    return make_user()
 
 
 def _png(width: int = 64, height: int = 48) -> bytes:
@@ -174,3 +183,9 @@ def _upload(client: httpx.Client, headers: dict[str, str], data: bytes | None = 
 def upload_image() -> Callable[..., dict]:
     """`upload_image(client, headers, data=None)`: a multipart upload; returns the 201 body."""
     return _upload
+
+
+@pytest.fixture(scope="session")
+def register_via() -> Callable[[httpx.Client], dict[str, Any]]:
+    """`register_via(client)`: registers through that client (the gateway, in routing tests)."""
+    return _register

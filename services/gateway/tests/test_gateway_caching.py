@@ -13,7 +13,7 @@ WAIT_SECONDS = 60
 @pytest.fixture(scope="module")
 def variant(client: httpx.Client, make_user: Any, upload_image: Any) -> dict[str, Any]:
     """A finished transformation of a fresh user's image."""
-    owner = make_user(client)
+    owner = make_user()
     image = upload_image(client, owner["headers"])
     spec = {"transformations": {"resize": {"width": 24}, "format": "webp"}}
     accepted = client.post(f"/images/{image['id']}/transform", json=spec, headers=owner["headers"])
@@ -47,7 +47,7 @@ def test_variant_bodies_are_served_from_the_cache_per_user(
     assert revalidated.content == b""
 
     # Another user asking for the same URL goes to images, which does not know it for them.
-    stranger = make_user(client)
+    stranger = make_user()
     assert client.get(variant["url"], headers=stranger["headers"]).status_code == 404
     # Without a token the edge says no before any cache is consulted.
     assert client.get(variant["url"]).status_code == 401

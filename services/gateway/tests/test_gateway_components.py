@@ -136,3 +136,11 @@ async def test_edge_auth_reads_header_or_cookie_and_rejects_bad_tokens():
     with pytest.raises(Unauthorized):
         await edge.require(token("user-1", expires_in=-5))
     assert await edge.claims_or_none("garbage") is None
+
+
+def test_the_memory_storage_still_has_the_pruning_hook_we_throttle():
+    # PruningMemoryStorage overrides this private method of `limits`; if an upgrade renames it,
+    # the override silently stops working (pruning per hit again): fail loudly instead.
+    from limits.aio.storage import MemoryStorage
+
+    assert callable(getattr(MemoryStorage, "_MemoryStorage__schedule_expiry", None))

@@ -39,10 +39,10 @@ def own_images(stack: Any, platform: Any, tmp_path_factory: pytest.TempPathFacto
 
 
 def test_killed_upstream_gives_503_then_recovers(
-    own_images: Any, start_gateway: Any, client: httpx.Client, make_user: Any
+    own_images: Any, start_gateway: Any, make_user: Any
 ) -> None:
     gateway = start_gateway(IMAGES_URL=own_images.url)
-    user = make_user(client)
+    user = make_user()
     with httpx.Client(base_url=gateway.url, timeout=30) as edge:
         assert edge.get("/images", headers=user["headers"]).status_code == 200  # pooled now
 
@@ -88,11 +88,9 @@ def silent_upstream() -> Iterator[str]:
     listener.close()
 
 
-def test_hung_upstream_gives_504(
-    silent_upstream: str, start_gateway: Any, client: httpx.Client, make_user: Any
-) -> None:
+def test_hung_upstream_gives_504(silent_upstream: str, start_gateway: Any, make_user: Any) -> None:
     gateway = start_gateway(IMAGES_URL=silent_upstream, UPSTREAM_READ_TIMEOUT="0.5")
-    user = make_user(client)
+    user = make_user()
     with httpx.Client(base_url=gateway.url, timeout=30) as edge:
         response = edge.get("/images", headers=user["headers"])
     assert response.status_code == 504

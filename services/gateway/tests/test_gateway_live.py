@@ -94,9 +94,9 @@ async def next_ws_event(ws: Any) -> dict[str, Any]:
 
 
 async def test_websocket_and_sse_clients_get_only_their_own_events(
-    live_gateway: Any, client: httpx.Client, make_user: Any, send_event: Any
+    live_gateway: Any, make_user: Any, send_event: Any
 ) -> None:
-    alice, bob = make_user(client), make_user(client)
+    alice, bob = make_user(), make_user()
     # One key for every event: one partition, so "bob's came first" is a fact, not a hope.
     key = str(uuid.uuid4())
     ws_url = live_gateway.url.replace("http://", "ws://") + f"/ws?token={alice['token']}"
@@ -127,9 +127,9 @@ async def test_websocket_and_sse_clients_get_only_their_own_events(
 
 
 async def test_sse_resumes_after_last_event_id(
-    live_gateway: Any, client: httpx.Client, make_user: Any, send_event: Any
+    live_gateway: Any, make_user: Any, send_event: Any
 ) -> None:
-    carol = make_user(client)
+    carol = make_user()
     key = str(uuid.uuid4())
     first = started(carol["id"], uuid.uuid4())
     async with httpx.AsyncClient(base_url=live_gateway.url, timeout=WAIT_SECONDS) as http:
@@ -170,7 +170,7 @@ async def test_a_real_transformation_is_pushed_to_its_owner(
 ) -> None:
     """The whole way: images -> Kafka -> transformer -> Kafka -> gateway -> WebSocket."""
     wait_for_feed(gateway_url, 1)
-    owner = make_user(client)
+    owner = make_user()
     image = upload_image(client, owner["headers"])
     ws_url = gateway_url.replace("http://", "ws://") + "/ws"
     async with (

@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-PASSWORD = "gateway test pass 123"  # what the make_user fixture registers with
+PASSWORD = "gateway test pass 123"  # what conftest registers users with
 
 
 def test_openapi_merges_the_services_routes(client: httpx.Client) -> None:
@@ -53,7 +53,7 @@ def test_swagger_authorize_flow_works_through_the_gateway(
     page = client.get("/docs")
     assert page.status_code == 200 and "/openapi.json" in page.text
     assert client.get("/docs/oauth2-redirect").status_code == 200
-    user = make_user(client)
+    user = make_user()
     # What the Authorize button does: the OAuth2 password form to /auth/token, then Bearer.
     token = client.post("/auth/token", data={"username": user["username"], "password": PASSWORD})
     assert token.status_code == 200 and token.json()["token_type"].lower() == "bearer"

@@ -41,10 +41,8 @@ def test_login_attempts_past_the_limit_get_429_with_retry_after(limited: Any) ->
         assert client.post("/auth/login", json=body, headers=other).status_code == 401
 
 
-def test_each_user_has_a_budget_of_their_own(
-    limited: Any, client: httpx.Client, make_user: Any
-) -> None:
-    alice, bob = make_user(client), make_user(client)
+def test_each_user_has_a_budget_of_their_own(limited: Any, make_user: Any) -> None:
+    alice, bob = make_user(), make_user()
     with httpx.Client(base_url=limited.url, timeout=10) as edge:
         statuses = [
             r.status_code for r in spend(edge, "GET", "/images", 5, headers=alice["headers"])
@@ -58,11 +56,11 @@ def test_each_user_has_a_budget_of_their_own(
 
 
 def test_replicas_share_one_budget_through_redis(
-    start_gateway: Any, stack: Any, client: httpx.Client, make_user: Any
+    start_gateway: Any, stack: Any, make_user: Any
 ) -> None:
     shared = {"RATE_LIMIT_STORAGE_URI": stack.env()["REDIS_URL"], "RATE_LIMIT_READS": "6/minute"}
     first, second = start_gateway(**shared), start_gateway(**shared)
-    user = make_user(client)
+    user = make_user()
     with (
         httpx.Client(base_url=first.url, timeout=10) as one,
         httpx.Client(base_url=second.url, timeout=10) as two,

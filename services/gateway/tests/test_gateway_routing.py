@@ -14,11 +14,11 @@ def error_code(response: httpx.Response) -> str:
     return response.json()["error"]["code"]
 
 
-PASSWORD = "gateway test pass 123"  # what the make_user fixture registers with
+PASSWORD = "gateway test pass 123"  # what conftest registers users with
 
 
-def test_auth_routes_through_the_gateway(client: httpx.Client, make_user: Any) -> None:
-    user = make_user(client)
+def test_auth_routes_through_the_gateway(client: httpx.Client, register_via: Any) -> None:
+    user = register_via(client)
 
     login = client.post("/auth/login", json={"username": user["username"], "password": PASSWORD})
     assert login.status_code == 200
@@ -91,7 +91,7 @@ def test_someone_elses_image_is_not_found(
     client: httpx.Client, user: dict[str, Any], make_user: Any, upload_image: Any
 ) -> None:
     image = upload_image(client, user["headers"])
-    stranger = make_user(client)
+    stranger = make_user()
     response = client.get(f"/images/{image['id']}", headers=stranger["headers"])
     assert response.status_code == 404
 
@@ -153,3 +153,26 @@ def test_public_routes_pass_the_edge_without_a_token(gateway_without_services: A
         for path in ("/health", "/docs", "/openapi.json", "/metrics"):
             assert edge.get(path).status_code == 200, path
         assert edge.get("/ready").status_code == 503  # its services are not reachable
+
+
+def test_cors_is_configurable(start_gateway: Any, user: dict[str, Any]) -> None:
+    origin = "https://app.example"
+    gateway = start_gateway(CORS_ORIGINS=f'["{origin}"]')
+    with httpx.Client(base_url=gateway.url, timeout=10) as edge:
+        preflight = edge.options(
+            "/images",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == origin
+        assert preflight.headers["access-control-allow-credentials"] == "true"
+        listed = edge.get("/images", headers={**user["headers"], "Origin": origin})
+        assert listed.status_code == 200
+        assert listed.headers["access-control-allow-origin"] == origin
+        assert "x-request-id" in listed.headers["access-control-expose-headers"].lower()
+        foreign = edge.get("/images", headers={**user["headers"], "Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in foreign.headers

@@ -38,7 +38,7 @@ def test_a_20_mb_upload_and_download_stream_through(
     start_gateway: Any, client: httpx.Client, make_user: Any, upload_image: Any, big_tiff: Path
 ) -> None:
     gateway = start_gateway()
-    user = make_user(client)
+    user = make_user()
     with httpx.Client(base_url=gateway.url, timeout=120) as edge:
         upload_image(edge, user["headers"])  # warm up: imports, pools, caches
         before = reset_peak(gateway)

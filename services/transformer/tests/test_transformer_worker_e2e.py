@@ -244,8 +244,15 @@ async def test_200_requests_survive_a_worker_sigkill(stack, worker, worker_env, 
     failed_ids = {t for t, r in by_id.items() if "crop" in json.dumps(r.spec)}
     assert {e.data["transformation_id"] for e in dead_letters} == failed_ids
     await asyncio.to_thread(worker.wait_ready)  # the restarted worker is healthy
+    # The restarted worker may still be working off redelivered requests (each answered from
+    # its stored variant): wait for it to go idle before reading the gauges.
     async with httpx.AsyncClient() as client:
-        metrics = (await client.get(f"http://127.0.0.1:{worker.port}/metrics", timeout=5)).text
+        idle_by = time.monotonic() + 60
+        while True:
+            metrics = (await client.get(f"http://127.0.0.1:{worker.port}/metrics", timeout=5)).text
+            if "transformer_jobs_in_flight 0.0" in metrics or time.monotonic() > idle_by:
+                break
+            await asyncio.sleep(0.5)
     finished = [
         float(line.rsplit(" ", 1)[1])
         for line in metrics.splitlines()

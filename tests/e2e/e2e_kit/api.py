@@ -113,6 +113,19 @@ class User:
     def transformation(self, image_id: str, tid: str) -> httpx.Response:
         return self.http.get(f"/images/{image_id}/transformations/{tid}")
 
+    def settled(self, image_id: str, tid: str, timeout: float = 10) -> dict[str, Any]:
+        """The transformation's status once the API has caught up with a live event.
+
+        The gateway relays status events from Kafka as they come, while the images service
+        records them from the same topic on its own: for a moment after the live event the API
+        may still say `processing` (and its content 409). A client waits that moment out."""
+        deadline = time.monotonic() + timeout
+        while True:
+            body = self.transformation(image_id, tid).json()
+            if body.get("status") in TERMINAL or time.monotonic() > deadline:
+                return body
+            time.sleep(0.05)
+
     def wait_terminal_polling(self, image_id: str, tids: list[str], timeout: float) -> dict:
         """Terminal status of each transformation, read over HTTP (robust across restarts)."""
         deadline = time.monotonic() + timeout

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 TERMINAL = ("succeeded", "failed")
@@ -117,3 +117,20 @@ class LiveFeed:
 
     def _thread_alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+
+def refused(url: str, headers: dict[str, str]) -> bool:
+    """True when the server refuses the WebSocket: at the handshake, or by closing it at once
+    with a policy code. False when it is accepted (kept open, or it sent a message)."""
+    try:
+        with connect(url, additional_headers=headers, open_timeout=5) as ws:
+            ws.recv(timeout=3)
+    except InvalidStatus as exc:
+        status = exc.response.status_code
+        assert status in (401, 403), f"the handshake failed with {status}, not a refusal"
+        return True
+    except ConnectionClosed as exc:
+        return exc.rcvd is not None and exc.rcvd.code in (1008, 4001, 4003, 4401, 4403)
+    except TimeoutError:
+        return False
+    return False

@@ -92,6 +92,10 @@ class PlatformControl:
     def stop_s3(self) -> None:
         self.stack.s3.stop()
 
+    def kill_s3(self) -> None:
+        """Gone at once (a graceful stop takes seconds during which it half-answers)."""
+        self.stack.s3.kill()
+
     def start_s3(self) -> None:
         self.stack.s3.start()
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from platform_common.errors import AppError
+from platform_common.errors import AppError, error_response
 
 
 class ClientBodyTimeout(AppError):
@@ -33,7 +33,11 @@ class ClientBodyTimeout(AppError):
 class ClientBodyTimeoutMiddleware:
     """Pure ASGI: wraps `receive` so each wait for the next body chunk is bounded. Once the body
     is complete, `receive` is passed through untouched (it then only reports a disconnect, which
-    a streaming response may legitimately wait on for a long time)."""
+    a streaming response may legitimately wait on for a long time).
+
+    After a timeout the client is answered 408 whatever the app makes of the exception: code that
+    forwards the body elsewhere (the gateway's upstream client) may wrap it into an error of its
+    own, and "upstream unavailable" would send the client looking in the wrong place."""
 
     def __init__(self, app: ASGIApp, timeout: float) -> None:
         self.app = app
@@ -43,21 +47,38 @@ class ClientBodyTimeoutMiddleware:
         if scope["type"] != "http" or self.timeout <= 0:
             await self.app(scope, receive, send)
             return
-        body_done = False
+        body_done = started = replaced = False
+        timed_out: ClientBodyTimeout | None = None
 
         async def bounded_receive() -> Message:
-            nonlocal body_done
+            nonlocal body_done, timed_out
             if body_done:
                 return await receive()
             try:
                 message = await asyncio.wait_for(receive(), self.timeout)
             except TimeoutError:
-                raise ClientBodyTimeout(self.timeout) from None
+                timed_out = ClientBodyTimeout(self.timeout)
+                raise timed_out from None
             if message["type"] != "http.request" or not message.get("more_body", False):
                 body_done = True
             return message
 
-        await self.app(scope, bounded_receive, send)
+        async def send_408_after_timeout(message: Message) -> None:
+            nonlocal started, replaced
+            if replaced:
+                return  # the rest of the app's own answer
+            if timed_out is not None and not started:
+                replaced = True
+                error = timed_out
+                response = error_response(
+                    error.status_code, error.code, error.message, error.headers
+                )
+                await response(scope, receive, send)
+                return
+            started = True
+            await send(message)
+
+        await self.app(scope, bounded_receive, send_408_after_timeout)
 
 
 def header_deadline_protocol(seconds: float) -> Any:

@@ -28,7 +28,7 @@ class Settings(BaseServiceSettings, TopicSettings):
     # Rate limits (`limits` notation, moving window). memory:// for one replica, redis:// for many.
     rate_limit_enabled: bool = True
     rate_limit_storage_uri: str = "memory://"
-    rate_limit_login: str = "10/minute"
+    rate_limit_login: str = "30/minute"
     rate_limit_uploads: str = "30/minute"
     rate_limit_transforms: str = "120/minute"
     # Reads and every other request that is not login, upload or transformation.
@@ -49,7 +49,7 @@ class Settings(BaseServiceSettings, TopicSettings):
     live_heartbeat_seconds: float = Field(default=15.0, gt=0)
     live_replay_per_user: int = Field(default=50, ge=0)
     # The images endpoint that lists the caller's unfinished transformations (for reconnects).
-    images_pending_transformations_path: str = "/images/transformations?status=pending"
+    images_pending_transformations_path: str = "/images/transformations?status=unfinished"
 
     # How long the merged OpenAPI document is kept before the services are asked again.
     openapi_cache_seconds: float = 60.0

@@ -5,6 +5,8 @@ SameSite=Lax already stops most cross-site POSTs, but not those from sibling sub
 browsers, so this checks what browsers always send on such requests: `Origin` (or, failing that,
 `Referer`). Requests with an `Authorization` header are not at risk (a browser never attaches one
 on its own), and requests without both headers come from non-browser clients, so both pass.
+WebSocket handshakes are checked the same way (browsers send the cookie and their Origin with
+them from any page), and a refused one is closed before it is accepted (HTTP 403).
 """
 
 from collections.abc import Iterable
@@ -43,7 +45,10 @@ class CookieOriginCheckMiddleware:
         return netloc in {h.split(",")[0].strip().lower() for h in own_hosts if h}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+        # A WebSocket handshake is a GET, but what follows is a two-way channel opened with the
+        # user's cookie: a foreign page must not open one (cross-site WebSocket hijacking).
+        websocket = scope["type"] == "websocket"
+        if not websocket and (scope["type"] != "http" or scope["method"] in SAFE_METHODS):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -58,6 +63,10 @@ class CookieOriginCheckMiddleware:
         origin = _origin_of(raw)  # "null" (sandboxed frames, privacy redirects) gives None
         if origin is not None and self._allowed(origin, headers):
             await self.app(scope, receive, send)
+            return
+        if websocket:
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1008})  # before accept: HTTP 403
             return
         response = error_response(
             403,

@@ -28,8 +28,11 @@ def check_username(username: str) -> str:
 
 
 def username_key(username: str) -> str:
-    """The case-insensitive form that uniqueness and login compare on."""
-    return username.strip().lower()
+    """The case-insensitive form that uniqueness and login compare on.
+
+    NUL is spelled out: PostgreSQL text cannot hold it (psycopg2 refuses to send it), and no
+    registered name contains it or a backslash, so such a login is simply an unknown user."""
+    return username.strip().lower().replace("\x00", "\\0")
 
 
 def normalize_email(email: str) -> str:

@@ -13,7 +13,8 @@ class PasswordRejected(ValueError):
 
 
 def fits_bcrypt(password: str) -> bool:
-    return len(password.encode("utf-8")) <= MAX_PASSWORD_BYTES
+    """bcrypt reads 72 bytes at most, and refuses NUL (it ends a C string)."""
+    return "\x00" not in password and len(password.encode("utf-8")) <= MAX_PASSWORD_BYTES
 
 
 def check_password_policy(password: str, *, username: str) -> None:
@@ -21,6 +22,8 @@ def check_password_policy(password: str, *, username: str) -> None:
         raise PasswordRejected(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise PasswordRejected(f"The password can have at most {MAX_PASSWORD_LENGTH} characters.")
+    if "\x00" in password:
+        raise PasswordRejected("The password cannot contain the NUL character (\\0).")
     if not fits_bcrypt(password):
         raise PasswordRejected(
             f"The password is longer than {MAX_PASSWORD_BYTES} bytes in UTF-8 (accented letters "

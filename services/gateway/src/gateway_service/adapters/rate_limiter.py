@@ -4,13 +4,32 @@ import logging
 import time
 
 from limits import RateLimitItem, parse
-from limits.aio.storage import Storage
+from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 from gateway_service.domain.rate_policy import LimitCategory, RateLimitDecision
 
 log = logging.getLogger(__name__)
+
+
+class PruningMemoryStorage(MemoryStorage):
+    """limits' in-process storage, pruning expired entries at most once a second.
+
+    The library prunes after every hit, in a worker thread: a thread hop per request, the most
+    expensive part of a hit. Pruning is housekeeping only (every decision reads the entries'
+    timestamps), so doing it once a second changes no answer and still bounds the lists.
+    """
+
+    PRUNE_INTERVAL_SECONDS = 1.0
+    _pruned_at = 0.0
+
+    # Overrides the library's private (name-mangled) scheduler; a test checks it still exists.
+    async def _MemoryStorage__schedule_expiry(self) -> None:
+        now = time.monotonic()
+        if now - self._pruned_at >= self.PRUNE_INTERVAL_SECONDS:
+            self._pruned_at = now
+            await MemoryStorage._MemoryStorage__schedule_expiry(self)  # type: ignore[attr-defined]
 
 
 def _async_storage(uri: str) -> Storage:
@@ -23,6 +42,8 @@ def _async_storage(uri: str) -> Storage:
     if scheme.startswith("redis"):
         # redis-py's asyncio client (already a dependency) rather than limits' default coredis.
         return storage_from_string(uri, implementation="redispy")
+    if scheme == "memory":
+        return PruningMemoryStorage()
     return storage_from_string(uri)
 
 

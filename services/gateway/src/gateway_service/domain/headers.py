@@ -19,8 +19,10 @@ HOP_BY_HOP: frozenset[bytes] = frozenset(
     }
 )
 # Set again by the gateway itself: the upstream's Host, our own X-Forwarded-* and request id.
+# Expect: 100-continue was answered by the gateway's own server already; forwarded, it would only
+# make the upstream hop wait for a second "go ahead".
 REQUEST_REPLACED: frozenset[bytes] = frozenset(
-    {b"host", b"x-request-id", b"x-forwarded-host", b"x-forwarded-proto"}
+    {b"host", b"x-request-id", b"x-forwarded-host", b"x-forwarded-proto", b"expect"}
 )
 # Uvicorn writes its own Date and Server; keeping the upstream's would send each twice.
 RESPONSE_REPLACED: frozenset[bytes] = frozenset({b"date", b"server"})

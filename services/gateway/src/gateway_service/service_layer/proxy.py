@@ -7,7 +7,6 @@ are kept, in the byte-bounded variant cache.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 
 import httpx
 from starlette.types import Receive, Scope, Send
@@ -16,43 +15,16 @@ from gateway_service.adapters.metrics import UPSTREAM_ERRORS, VARIANT_CACHE
 from gateway_service.adapters.upstream_client import UpstreamError, Upstreams, UpstreamTimeout
 from gateway_service.adapters.variant_cache import CachedVariant, VariantCache
 from gateway_service.domain.caching import image_id_of, is_immutable
-from gateway_service.domain.headers import (
-    RawHeaders,
-    client_response_headers,
-    header_value,
-    upstream_request_headers,
-)
+from gateway_service.domain.headers import RawHeaders, client_response_headers, header_value
 from gateway_service.domain.routes import Upstream
 from gateway_service.service_layer.cached_responses import send_cached
+from gateway_service.service_layer.upstream_request import ClientDisconnected, upstream_request
 from platform_common.errors import AppError
-from platform_common.request_context import current_request_id, new_request_id
 
 log = logging.getLogger(__name__)
 
 # Below this a response is relayed too fast for a vanished client to matter.
 WATCH_DISCONNECT_ABOVE_BYTES = 1024 * 1024
-
-
-class ClientDisconnected(Exception):
-    """The client went away while its request body was still arriving."""
-
-
-async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientDisconnected
-        if body := message.get("body"):
-            yield body
-        if not message.get("more_body"):
-            return
-
-
-def _has_body(headers: RawHeaders) -> bool:
-    for name, value in headers:
-        if (name == b"content-length" and value.strip() != b"0") or name == b"transfer-encoding":
-            return True
-    return False
 
 
 async def _until_disconnect(receive: Receive) -> None:
@@ -99,7 +71,8 @@ class UpstreamProxy:
                 return
             extra_headers = [*extra_headers, (b"x-gateway-cache", b"miss")]
         try:
-            response = await self.upstreams.send(self._request(scope, receive, upstream))
+            request = upstream_request(scope, receive, self.upstreams.urls[upstream])
+            response = await self.upstreams.send(request)
         except ClientDisconnected:
             return
         except UpstreamError as failure:
@@ -114,25 +87,6 @@ class UpstreamProxy:
             and (image_id := image_id_of(scope["path"]))
         ):
             self.cache.drop_image(image_id)
-
-    def _request(self, scope: Scope, receive: Receive, upstream: Upstream) -> httpx.Request:
-        query = scope["query_string"]
-        target = scope.get("raw_path") or scope["path"].encode()
-        client = scope.get("client")
-        headers = upstream_request_headers(
-            scope["headers"],
-            client_host=client[0] if client else None,
-            scheme=scope["scheme"],
-            request_id=current_request_id() or new_request_id(),
-        )
-        return httpx.Request(
-            scope["method"],
-            self.upstreams.urls[upstream].copy_with(
-                raw_path=target + b"?" + query if query else target
-            ),
-            headers=headers,
-            content=_request_body(receive) if _has_body(scope["headers"]) else None,
-        )
 
     async def _relay(
         self,

@@ -7,6 +7,7 @@ row (unique per image) instead of doing the work again.
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -127,6 +128,13 @@ def get_transformation(
 ) -> Transformation:
     with uow:
         return _owned_transformation(uow, owner_id, image_id, transformation_id)
+
+
+def transformations_of_owner(
+    uow: ImagesUnitOfWork, owner_id: uuid.UUID, statuses: Sequence[str], limit: int
+) -> Sequence[Transformation]:
+    with uow:
+        return uow.transformations.of_owner(owner_id, statuses, limit)
 
 
 def ready_result(

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from images_service.domain.image import Image
 from images_service.domain.transformation import Transformation, TransformationStatus
 
 
@@ -45,6 +46,18 @@ class TransformationRepository:
             select(Transformation)
             .where(Transformation.image_id == image_id)
             .order_by(Transformation.created_at)
+        ).all()
+
+    def of_owner(
+        self, owner_id: uuid.UUID, statuses: Sequence[str], limit: int
+    ) -> Sequence[Transformation]:
+        """The owner's transformations in these statuses, oldest first (for live catch-up)."""
+        return self.session.scalars(
+            select(Transformation)
+            .join(Image, Image.id == Transformation.image_id)
+            .where(Image.owner_id == owner_id, Transformation.status.in_(statuses))
+            .order_by(Transformation.created_at)
+            .limit(limit)
         ).all()
 
     def stale(self, requested_before: datetime, limit: int) -> Sequence[Transformation]:

@@ -25,7 +25,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Images service",
         description="Image uploads and metadata, transformation requests, status and results.",
-        routers=[uploads.router, images.router, transformations.router, admin.router],
+        routers=[
+            uploads.router,
+            transformations.listing_router,
+            images.router,
+            transformations.router,
+            admin.router,
+        ],
         readiness_checks={
             "database": lambda: ping(engine),
             "storage": lambda: s3.head_bucket(Bucket=settings.s3_bucket),

@@ -10,6 +10,9 @@ from auth_service.entrypoints.api.deps import CurrentAdmin, CurrentUser, Setting
 from auth_service.entrypoints.api.schemas import UserAdminView, UserPublic, UsersPage
 from auth_service.service_layer import services
 
+# Far beyond any real listing; unbounded, a huge page overflowed the SQL OFFSET (a 500).
+MAX_PAGE = 1_000_000
+
 router = APIRouter(tags=["users"])
 
 _UNAUTHENTICATED = {401: {"description": "Missing, expired or invalid token"}}
@@ -29,7 +32,7 @@ def me(user: CurrentUser) -> UserPublic:
 def list_users(
     _admin: CurrentAdmin,
     uow: UowDep,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> UsersPage:
     users, total = services.list_users(uow, page=page, limit=limit)

@@ -1,8 +1,9 @@
 """Transformation requests, their status and their results."""
 
 import uuid
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -20,10 +21,36 @@ from images_service.service_layer.transformations import (
     get_transformation,
     ready_result,
     request_transformation,
+    transformations_of_owner,
 )
 from platform_common.transform_spec import MEDIA_TYPES, TransformSpec
 
 router = APIRouter(prefix="/images/{image_id}", tags=["transformations"])
+# Declared on its own router, included before /images/{image_id}, which would otherwise claim
+# "transformations" as an image id.
+listing_router = APIRouter(prefix="/images", tags=["transformations"])
+
+STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    "unfinished": ("pending", "processing"),
+    "pending": ("pending",),
+    "processing": ("processing",),
+    "succeeded": ("succeeded",),
+    "failed": ("failed",),
+}
+
+
+@listing_router.get(
+    "/transformations",
+    summary="Your transformations in a status, oldest first (`unfinished` = pending or processing)",
+)
+def list_transformations(
+    owner: CurrentOwner,
+    uow: UowDep,
+    status: Literal["unfinished", "pending", "processing", "succeeded", "failed"] = "unfinished",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, list[TransformationPublic]]:
+    found = transformations_of_owner(uow, owner, STATUS_FILTERS[status], limit)
+    return {"items": [TransformationPublic.of(t) for t in found]}
 
 
 @router.post(
