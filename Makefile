@@ -17,7 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # CI runs the slow fault-injection tests too; locally `make test` keeps to the fast set.
 PYTEST_SELECTION := $(if $(CI),,-m "not slow")
 
-.PHONY: help install run up test test-all lint format bench images k8s clean distclean
+.PHONY: help install fonts run up test test-all lint format bench images k8s clean distclean
 
 help:
 	@echo "make run       start the whole platform locally (gateway on http://127.0.0.1:8000)"
@@ -37,11 +37,22 @@ $(UV):
 
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard */*/pyproject.toml) deploy/local/pyproject.toml
 	$(UV) sync --frozen --all-packages
+	@test -e $(WATERMARK_FONT) || $(MAKE) --no-print-directory fonts
 	$(BIN)/devstack check
 	$(BIN)/devstack fetch
 	@touch $@
 
 install: $(VENV)/.installed
+
+# The transformer's text watermarks render with DejaVu Sans; the one system package we need.
+WATERMARK_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
+fonts:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq fonts-dejavu-core; \
+	else \
+		echo "Text watermarks need the DejaVu fonts: install fonts-dejavu-core, then run make again"; \
+		exit 1; \
+	fi
 
 run: install
 	$(BIN)/devstack run

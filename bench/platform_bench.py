@@ -46,16 +46,21 @@ LARGE_MEGAPIXELS = 12.0
 TO_800_WEBP = {"operations": [{"op": "resize", "width": 800}], "output": {"format": "webp"}}
 
 
-def rss_by_process(platform: PlatformControl) -> dict[str, float]:
-    """RSS in MiB of each component's process tree (postgres forks a process per connection)."""
+def memory_by_process(platform: PlatformControl) -> dict[str, tuple[float, float]]:
+    """(RSS of the component's main process, PSS of its whole process tree) in MiB.
+
+    PSS splits shared pages between the processes mapping them: PostgreSQL forks a backend per
+    connection, all mapping the same shared buffers, so summing their RSS would count them many
+    times over."""
     sizes = {}
     for name, pid in platform.pids().items():
         try:
             root = psutil.Process(pid)
             tree = [root, *root.children(recursive=True)]
-            sizes[name] = sum(p.memory_info().rss for p in tree) / 2**20
+            pss = sum(p.memory_full_info().pss for p in tree)
+            sizes[name] = (root.memory_info().rss / 2**20, pss / 2**20)
         except psutil.Error:
-            sizes[name] = float("nan")
+            sizes[name] = (float("nan"), float("nan"))
     return sizes
 
 
@@ -87,16 +92,22 @@ def prepare_accounts(gateway: Gateway, count: int, workdir: Path) -> dict:
 
 
 def large_photos(count: int) -> tuple[list[bytes], str]:
-    """`count` 12 MP JPEGs of one photo with different bytes each (quality steps), so every run
-    has its own checksum and variant address: nothing is served from an earlier run."""
+    """`count` 12 MP JPEGs of one photo with different bytes each (different encodings), so every
+    run has its own checksum and variant address: nothing is served from an earlier run."""
     base = pyvips.Image.new_from_buffer(photo_bytes(LARGE_PHOTO), "")
     scale = (LARGE_MEGAPIXELS * 1e6 / (base.width * base.height)) ** 0.5
     large = base.resize(scale, kernel="lanczos3").copy_memory()
-    photos = [large.jpegsave_buffer(Q=80 + i % 19) for i in range(count)]
+    # Camera-like qualities (92-98), baseline or progressive, chroma subsampled or not.
+    encodings = [(q, p, c) for q in range(92, 99) for p in (False, True) for c in ("on", "off")]
+    assert count <= len(encodings), f"at most {len(encodings)} distinct encodings"
+    photos = [
+        large.jpegsave_buffer(Q=q, interlace=p, subsample_mode=c) for q, p, c in encodings[:count]
+    ]
+    smallest, largest = min(map(len, photos)) / 2**20, max(map(len, photos)) / 2**20
     source = (
         f"scikit-image's {LARGE_PHOTO}.png ({base.width}x{base.height}) upscaled with libvips "
         f"(Lanczos 3) to {large.width}x{large.height} = {large.width * large.height / 1e6:.1f} "
-        f"MP, JPEG q80-98, about {len(photos[0]) / 2**20:.1f} MiB"
+        f"MP, JPEG q92-98, {smallest:.1f}-{largest:.1f} MiB"
     )
     return photos, source
 
@@ -139,18 +150,18 @@ def main(argv: list[str] | None = None) -> int:
         gateway = Gateway(platform.gateway_url)
         print(f"platform up; gateway at {platform.gateway_url}", flush=True)
         fixture = prepare_accounts(gateway, args.accounts, Path(tmp))
-        rss_before = rss_by_process(platform)
+        memory_before = memory_by_process(platform)
         print(f"locust: {args.users} users for {args.seconds} s", flush=True)
         load = run_locust(platform.gateway_url, fixture, args.users, args.seconds, Path(tmp))
         time.sleep(3)  # in-flight transformations settle before memory is read again
-        rss_after = rss_by_process(platform)
+        memory_after = memory_by_process(platform)
         print(f"latency: {args.latency_runs} x 12 MP upload -> 800 px WebP", flush=True)
         latency = measure_latency(gateway, args.latency_runs)
         gateway.close()
 
-    rss = (rss_before, rss_after)
-    write_markdown(load, latency, rss, RESULTS / "platform.md")
-    write_chart(load, latency, rss, RESULTS / "platform.png")
+    memory = (memory_before, memory_after)
+    write_markdown(load, latency, memory, RESULTS / "platform.md")
+    write_chart(load, latency, memory, RESULTS / "platform.png")
     print((RESULTS / "platform.md").read_text())
     if load.total.failures:
         print(f"FAILED: {load.total.failures} requests failed under load (must be 0)")

@@ -16,6 +16,9 @@ class LatencyResult:
     transform_only_ms: list[float] = field(default_factory=list)  # request -> succeeded event
 
 
+Memory = dict[str, tuple[float, float]]  # component -> (main process RSS, tree PSS), MiB
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -26,10 +29,10 @@ def percentile(values: list[float], q: float) -> float:
 def write_markdown(
     load: LoadResult,
     latency: LatencyResult,
-    rss: tuple[dict[str, float], dict[str, float]],
+    memory: tuple[Memory, Memory],
     path: Path,
 ) -> None:
-    before, after = rss
+    before, after = memory
     lines = [
         "# Platform benchmark",
         "",
@@ -72,15 +75,20 @@ def write_markdown(
         )
     lines += [
         "",
-        "## Resident memory (RSS of each process tree, MiB) before and after the load",
+        "## Memory before and after the load (MiB)",
         "",
-        "| process | before | after | change |",
-        "|---|---:|---:|---:|",
+        "RSS of each component's main process, and PSS of its whole process tree (shared pages "
+        "split between the processes mapping them: PostgreSQL's backends share its buffers). "
+        "Flat for the services means no leak; PostgreSQL and S3 grow as their caches fill.",
+        "",
+        "| process | RSS before | RSS after | RSS change | tree PSS before | tree PSS after |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
-    for name, rss_before in before.items():
-        rss_after = after.get(name, float("nan"))
+    for name, (rss_before, pss_before) in before.items():
+        rss_after, pss_after = after.get(name, (float("nan"), float("nan")))
         lines.append(
-            f"| {name} | {rss_before:.0f} | {rss_after:.0f} | {rss_after - rss_before:+.0f} |"
+            f"| {name} | {rss_before:.0f} | {rss_after:.0f} | {rss_after - rss_before:+.0f} | "
+            f"{pss_before:.0f} | {pss_after:.0f} |"
         )
     path.write_text("\n".join(lines) + "\n")
 
@@ -88,7 +96,7 @@ def write_markdown(
 def write_chart(
     load: LoadResult,
     latency: LatencyResult,
-    rss: tuple[dict[str, float], dict[str, float]],
+    memory: tuple[Memory, Memory],
     path: Path,
 ) -> None:
     import matplotlib
@@ -96,7 +104,7 @@ def write_chart(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    before, after = rss
+    before, after = memory
     fig, (ax_req, ax_e2e, ax_rss) = plt.subplots(1, 3, figsize=(18, 5.5))
     rows = load.endpoints
     for offset, (attr, label) in enumerate((("p50", "p50"), ("p95", "p95"), ("p99", "p99"))):
@@ -118,12 +126,12 @@ def write_chart(
     ax_e2e.legend()
 
     names = list(before)
-    ax_rss.barh([i + 0.2 for i in range(len(names))], [before[n] for n in names], 0.4,
+    ax_rss.barh([i + 0.2 for i in range(len(names))], [before[n][0] for n in names], 0.4,
                 label="before")  # fmt: skip
-    ax_rss.barh([i - 0.2 for i in range(len(names))], [after.get(n, 0) for n in names], 0.4,
-                label="after")  # fmt: skip
+    ax_rss.barh([i - 0.2 for i in range(len(names))], [after.get(n, (0, 0))[0] for n in names],
+                0.4, label="after")  # fmt: skip
     ax_rss.set_yticks(range(len(names)), names)
-    ax_rss.set_xlabel("RSS MiB")
+    ax_rss.set_xlabel("RSS of the main process, MiB")
     ax_rss.set_title("memory before / after the load")
     ax_rss.legend()
     fig.tight_layout()

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the e2e_kit helpers
 
-from e2e_kit.api import Gateway, User
+from e2e_kit.api import Account, Gateway, User
 from e2e_kit.platform import ADMIN, E2E_ENV, E2E_RESTARTS, PlatformControl, apply_env
 
 
@@ -63,8 +63,6 @@ def user(new_user: Callable[..., User]) -> User:
 @pytest.fixture(scope="session")
 def admin(gateway: Gateway) -> Iterator[User]:
     """The admin seeded at auth's startup from ADMIN_* settings."""
-    from e2e_kit.api import Account
-
     login = gateway.login(ADMIN["username"], ADMIN["password"])
     assert login.status_code == 200, login.text
     body = login.json()

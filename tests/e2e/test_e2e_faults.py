@@ -11,6 +11,7 @@ import time
 import pytest
 from e2e_kit.accounting import Batch, assert_nothing_lost
 from e2e_kit.api import User
+from e2e_kit.live import SNAPSHOT, TERMINAL
 from e2e_kit.photos import photo_megapixels_jpeg
 
 
@@ -31,19 +32,20 @@ def test_transformer_killed_mid_batch_loses_nothing(platform, new_user) -> None:
     # A 6 MP photo makes each job take long enough for the kill to land mid-batch.
     image_id = str(user.upload_ok(photo_megapixels_jpeg("astronaut", 6), "big.jpg")["id"])
     batch = Batch(user, image_id)
-    for spec in widths(30):
-        batch.ask(spec)
-    assert not batch.refused, batch.refused
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        done = user.wait_terminal_polling(image_id, list(batch.requested), timeout=0)
-        if done:
-            break
-        time.sleep(0.2)
-    assert len(done) < len(batch.requested), "the batch finished before the kill: make it bigger"
-    platform.kill("transformer")
-    time.sleep(1)
+    with user.live() as feed:
+        for spec in widths(30):
+            batch.ask(spec)
+        assert not batch.refused, batch.refused
+        # Killed as soon as the first job is done: the rest of the batch is still in flight.
+        feed.wait_for(lambda m: m.get("type") == "TransformSucceeded", timeout=60)
+        platform.kill("transformer")
+        unfinished = len(batch.requested) - len(feed.statuses_in(TERMINAL))
+    assert unfinished > 0, "the whole batch finished before the kill landed"
+    # A client connecting now is told where its unfinished transformations stand.
+    with user.live() as feed:
+        snapshot = feed.wait_for(lambda m: m.get("type") == SNAPSHOT, timeout=15)
+    assert str(snapshot["data"]["id"]) in batch.requested, snapshot
+    assert snapshot["data"]["status"] in ("pending", "processing"), snapshot
     platform.start("transformer")
 
     finals = batch.settle(timeout=150)

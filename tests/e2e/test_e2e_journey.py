@@ -135,7 +135,10 @@ def test_upload_transform_watch_download_list_fetch_delete(
     }
     assert not failures, failures
     for tid, statuses in feed.statuses().items():
-        assert statuses == sorted(statuses, key=("processing", "succeeded").index), (tid, statuses)
+        assert statuses == sorted(statuses, key=("pending", "processing", "succeeded").index), (
+            tid,
+            statuses,
+        )
 
     result_keys = []
     for name, (spec, expected_format, expected_size) in FAMILIES.items():

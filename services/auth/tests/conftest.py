@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from fastapi.testclient import TestClient
+
 from auth_service.config import Settings
 from auth_service.entrypoints.api.app import create_app
 from auth_service.entrypoints.cli import ALEMBIC_INI
-from fastapi.testclient import TestClient
 from platform_common.cli import run_migrations
 from platform_common.events import Envelope
 

@@ -4,6 +4,7 @@
 import uuid
 
 from jose import jwt
+
 from platform_common.security.tokens import issue_token
 
 

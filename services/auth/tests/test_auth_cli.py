@@ -7,9 +7,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from fastapi.testclient import TestClient
+
 from auth_service.config import Settings
 from auth_service.entrypoints.api.app import create_app
-from fastapi.testclient import TestClient
 
 
 def run_cli(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:

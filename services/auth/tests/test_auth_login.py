@@ -5,6 +5,7 @@ from datetime import datetime
 from http.cookies import SimpleCookie
 
 import pytest
+
 from auth_service.adapters.password_hasher import PasswordHasher
 from auth_service.config import Settings
 

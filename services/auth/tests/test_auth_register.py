@@ -5,8 +5,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from auth_service.adapters.password_hasher import PasswordHasher
 from jose import jwt
+
+from auth_service.adapters.password_hasher import PasswordHasher
 
 PASSWORD = "correct horse battery"
 

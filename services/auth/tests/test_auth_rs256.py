@@ -12,11 +12,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
-from auth_service.config import Settings
-from auth_service.entrypoints.api.app import create_app
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwt
+
+from auth_service.config import Settings
+from auth_service.entrypoints.api.app import create_app
 from platform_common.security.tokens import TokenVerifier
 from platform_common.settings import BaseServiceSettings
 

@@ -1,6 +1,7 @@
 """Pure rules and settings: password policy, identities, production guards. No I/O."""
 
 import pytest
+
 from auth_service.config import Settings
 from auth_service.domain.identity import InvalidIdentity, check_username, normalize_email
 from auth_service.domain.passwords import PasswordRejected, check_password_policy

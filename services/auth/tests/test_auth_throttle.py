@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from auth_service.entrypoints.api.app import create_app
 from fastapi.testclient import TestClient
+
+from auth_service.entrypoints.api.app import create_app
 
 PER_USERNAME = 3
 PER_ADDRESS = 6

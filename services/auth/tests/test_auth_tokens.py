@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from jose import jwt
+
 from platform_common.security.tokens import issue_token
 
 

@@ -7,13 +7,14 @@ the subscription; then they wait for the terminal event of every transformation 
 import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 TERMINAL = ("succeeded", "failed")
+SNAPSHOT = "TransformationStatus"
 _STATUS_BY_TYPE = {
     "transformstarted": "processing",
     "transformsucceeded": "succeeded",
@@ -26,6 +27,8 @@ def transform_status(message: dict[str, Any]) -> tuple[str, str, dict[str, Any]]
     (heartbeats, hellos). Accepts the Kafka envelope {"type", "data"} the gateway relays."""
     payload = message.get("data") if isinstance(message.get("data"), dict) else message
     tid = payload.get("transformation_id") or message.get("transformation_id")
+    if message.get("type") == SNAPSHOT:  # the current state, sent when a client (re)connects
+        tid = payload.get("id")
     if not tid:
         return None
     kind = str(message.get("type") or message.get("event") or "").replace(".", "").replace("_", "")
@@ -88,6 +91,23 @@ class LiveFeed:
                 if parsed:
                     seen.setdefault(parsed[0], []).append(parsed[1])
         return seen
+
+    def wait_for(self, wanted: Callable[[dict[str, Any]], bool], timeout: float) -> dict[str, Any]:
+        """The first message (already received or still to come) for which `wanted` is true."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = next((m for m in self.messages if wanted(m)), None)
+                if found is not None:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"no such message within {timeout}s: {self.messages[-5:]}")
+                self._changed.wait(timeout=min(left, 1.0))
+
+    def statuses_in(self, wanted: Iterable[str]) -> set[str]:
+        """The transformation ids that reached one of the `wanted` statuses."""
+        return {tid for tid, seen in self.statuses().items() if set(seen) & set(wanted)}
 
     def terminal(self, tid: str) -> dict[str, Any] | None:
         with self._changed:

@@ -13,7 +13,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from platform_common.request_context import current_request_id
+from platform_common.request_context import (
+    REQUEST_ID_HEADER,
+    REQUEST_ID_SCOPE_KEY,
+    current_request_id,
+    set_request_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +124,14 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # Starlette runs this in its outermost middleware, after the request-id middleware has
+    # unwound: the id comes back from the scope, so the log line and the answer still carry it.
+    request_id = request.scope.get(REQUEST_ID_SCOPE_KEY)
+    set_request_id(request_id)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return error_response(500, "internal_error", "Something went wrong on our side; try again.")
+    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
+    message = "Something went wrong on our side; try again."
+    return error_response(500, "internal_error", message, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -6,6 +6,9 @@ from contextvars import ContextVar
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# Also kept in the ASGI scope, for code that runs after this middleware has unwound (Starlette's
+# outermost 500 handler), where the contextvar is already reset.
+REQUEST_ID_SCOPE_KEY = "request_id"
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
@@ -42,6 +45,7 @@ class RequestIdMiddleware:
         incoming = headers.get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
         request_id = _accept_incoming(incoming) or new_request_id()
         token = _request_id.set(request_id)
+        scope[REQUEST_ID_SCOPE_KEY] = request_id
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -4,8 +4,9 @@ from functools import lru_cache
 from typing import Any
 
 from jose import jwk
-from platform_common.settings import BaseServiceSettings, DatabaseSettings, TopicSettings
 from pydantic import Field, model_validator
+
+from platform_common.settings import BaseServiceSettings, DatabaseSettings, TopicSettings
 
 MIN_PRODUCTION_BCRYPT_ROUNDS = 10
 

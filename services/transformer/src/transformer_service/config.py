@@ -37,8 +37,10 @@ class Settings(BaseServiceSettings, S3Settings, TopicSettings):
     max_output_bytes: int = Field(64 * 1024 * 1024, ge=1)
 
     # Transient failures (storage unreachable) are retried this many times in all, with backoff.
-    transformer_max_attempts: int = Field(5, ge=1, le=20)
-    transformer_retry_base_seconds: float = Field(0.5, gt=0)
+    # 8 attempts from 1 s (full jitter, capped) ride out an S3 restart of ~20 s on average; the
+    # e2e fault test saw 5 attempts from 0.5 s give up during an 8 s outage.
+    transformer_max_attempts: int = Field(8, ge=1, le=20)
+    transformer_retry_base_seconds: float = Field(1.0, gt=0)
     transformer_retry_max_seconds: float = Field(10.0, gt=0)
 
     # How fast a dead worker's partitions move to a live one (Kafka consumer group settings).

@@ -1,7 +1,6 @@
 """Table definitions of the auth database, and the imperative mapping of the domain model onto
 them (the domain classes stay plain Python; see cosmicpython chapter 2)."""
 
-from platform_common.outbox import outbox_table
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -21,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase
 
 from auth_service.domain.model import Role, User
+from platform_common.outbox import outbox_table
 
 # Named so the unit of work can tell a duplicate username from a duplicate email.
 USERNAME_UNIQUE = "uq_users_username_lower"

@@ -12,10 +12,10 @@ from datetime import timedelta
 from typing import Any
 
 from jose import jwk
-from platform_common.security.tokens import issue_token
 
 from auth_service.config import Settings
 from auth_service.domain.model import User
+from platform_common.security.tokens import issue_token
 
 
 @dataclass(frozen=True)

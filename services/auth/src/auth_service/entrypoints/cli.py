@@ -6,9 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from platform_common.cli import ExtraCommand, run_migrations, service_cli
-
 from auth_service.config import get_settings
+from platform_common.cli import ExtraCommand, run_migrations, service_cli
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
@@ -26,13 +25,12 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _create_admin(args: argparse.Namespace) -> None:
-    from platform_common.db import make_engine, make_session_factory
-    from platform_common.errors import AppError
-
     from auth_service.adapters.password_hasher import PasswordHasher
     from auth_service.domain.model import Role
     from auth_service.service_layer import services
     from auth_service.service_layer.unit_of_work import AuthUnitOfWork
+    from platform_common.db import make_engine, make_session_factory
+    from platform_common.errors import AppError
 
     settings = get_settings()
     engine = make_engine(settings.database_url, pool_size=1, hide_parameters=True)

@@ -1,9 +1,10 @@
 """Alembic environment: the URL comes from the caller (auth_service migrate) or DATABASE_URL."""
 
 from alembic import context
+from sqlalchemy import engine_from_config, pool
+
 from auth_service.adapters.orm import Base
 from auth_service.config import get_settings
-from sqlalchemy import engine_from_config, pool
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or get_settings().database_url

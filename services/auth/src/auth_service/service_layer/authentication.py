@@ -8,8 +8,6 @@ known ones, so response times do not tell which accounts exist.
 import logging
 from datetime import datetime
 
-from platform_common.events import utcnow
-
 from auth_service.adapters.password_hasher import PasswordHasher
 from auth_service.domain.identity import username_key
 from auth_service.domain.model import User
@@ -17,6 +15,7 @@ from auth_service.service_layer import login_throttle
 from auth_service.service_layer.errors import InvalidCredentials, TooManyLoginAttempts
 from auth_service.service_layer.login_throttle import ThrottlePolicy
 from auth_service.service_layer.unit_of_work import AuthUnitOfWork
+from platform_common.events import utcnow
 
 log = logging.getLogger(__name__)
 

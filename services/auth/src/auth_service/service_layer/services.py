@@ -8,7 +8,6 @@ connection. Logs carry ids and reasons, never passwords, hashes or tokens.
 import logging
 import uuid
 
-from platform_common.events import utcnow
 from sqlalchemy.exc import IntegrityError
 
 from auth_service.adapters.orm import USERNAME_UNIQUE
@@ -24,6 +23,7 @@ from auth_service.service_layer.errors import (
     UserNotFound,
 )
 from auth_service.service_layer.unit_of_work import AuthUnitOfWork
+from platform_common.events import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -6,13 +6,13 @@ same transaction, so an event is published if and only if its change is committe
 
 from collections.abc import Callable
 
-from platform_common.db import SqlAlchemyUnitOfWork
-from platform_common.outbox import add_to_outbox
 from sqlalchemy.orm import Session, sessionmaker
 
 from auth_service.adapters.login_failures import LoginFailureStore
 from auth_service.adapters.orm import outbox
 from auth_service.adapters.repository import SqlAlchemyUserRepository
+from platform_common.db import SqlAlchemyUnitOfWork
+from platform_common.outbox import add_to_outbox
 
 
 class AuthUnitOfWork(SqlAlchemyUnitOfWork):

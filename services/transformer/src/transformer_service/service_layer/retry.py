@@ -13,8 +13,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_attempts: int = 5
-    base_seconds: float = 0.5
+    max_attempts: int = 8
+    base_seconds: float = 1.0
     max_seconds: float = 10.0
 
     def delay(self, attempt: int) -> float:

@@ -8,9 +8,6 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from fastapi import FastAPI
-from platform_common.app import create_service_app
-from platform_common.db import make_engine, make_session_factory, ping
-from platform_common.outbox import OutboxRelay
 
 from auth_service.adapters.orm import outbox
 from auth_service.adapters.password_hasher import PasswordHasher
@@ -20,6 +17,9 @@ from auth_service.entrypoints.api.routes import auth, jwks, users
 from auth_service.service_layer import services
 from auth_service.service_layer.login_throttle import ThrottlePolicy
 from auth_service.service_layer.unit_of_work import AuthUnitOfWork
+from platform_common.app import create_service_app
+from platform_common.db import make_engine, make_session_factory, ping
+from platform_common.outbox import OutboxRelay
 
 log = logging.getLogger(__name__)
 

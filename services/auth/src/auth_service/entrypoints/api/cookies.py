@@ -2,9 +2,9 @@
 cross-site POSTs), Secure unless configured off, Path=/ (every service behind the gateway)."""
 
 from fastapi import Response
-from platform_common.security.dependencies import ACCESS_TOKEN_COOKIE
 
 from auth_service.config import Settings
+from platform_common.security.dependencies import ACCESS_TOKEN_COOKIE
 
 
 def set_access_cookie(

@@ -4,8 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
-from platform_common.errors import Forbidden, Unauthorized
-from platform_common.security.dependencies import ClaimsDep
 
 from auth_service.adapters.password_hasher import PasswordHasher
 from auth_service.adapters.tokens import TokenIssuer
@@ -14,6 +12,8 @@ from auth_service.domain.model import User
 from auth_service.service_layer import services
 from auth_service.service_layer.login_throttle import ThrottlePolicy
 from auth_service.service_layer.unit_of_work import AuthUnitOfWork
+from platform_common.errors import Forbidden, Unauthorized
+from platform_common.security.dependencies import ClaimsDep
 
 
 def get_settings(request: Request) -> Settings:
