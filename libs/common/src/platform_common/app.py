@@ -26,11 +26,12 @@ def create_service_app(
     routers: Iterable[APIRouter],
     readiness_checks: dict[str, ReadinessCheck],
     lifespan: Lifespan | None = None,
-    csrf_origin_check: bool = False,
+    csrf_origin_check: bool = True,
     builtin_docs: bool = True,
 ) -> FastAPI:
     """`csrf_origin_check`: refuse cookie-authenticated state-changing requests from foreign
-    origins (see security/csrf.py); services that accept the cookie on mutating routes want it.
+    origins (see security/csrf.py). On by default: every service accepts the cookie, so each
+    defends itself rather than trusting that only the gateway can reach it.
     `builtin_docs=False` leaves /docs and /openapi.json to the service (the gateway merges)."""
     configure_logging(settings.service_name, settings.log_level)
     no_docs = {"openapi_url": None, "docs_url": None, "redoc_url": None}

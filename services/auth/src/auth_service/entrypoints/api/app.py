@@ -67,7 +67,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[auth.router, users.router, jwks.router],
         readiness_checks={"database": lambda: ping(engine)},
         lifespan=lifespan,
-        csrf_origin_check=True,
     )
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
