@@ -20,6 +20,7 @@ from gateway_service.domain.routes import Upstream
 from gateway_service.service_layer.cached_responses import send_cached
 from gateway_service.service_layer.upstream_request import ClientDisconnected, upstream_request
 from platform_common.errors import AppError
+from platform_common.http_timeouts import ClientBodyTimeout
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,17 @@ WATCH_DISCONNECT_ABOVE_BYTES = 1024 * 1024
 async def _until_disconnect(receive: Receive) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
+
+
+def _client_fault(failure: BaseException) -> BaseException | None:
+    """The client's own failure hidden in a transport error: the HTTP client wraps whatever our
+    request-body stream raised (the client went away, or stalled past the body timeout)."""
+    seen: BaseException | None = failure
+    while seen is not None:
+        if isinstance(seen, ClientDisconnected | ClientBodyTimeout):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _error_for(upstream: Upstream, failure: UpstreamError) -> AppError:
@@ -76,6 +88,12 @@ class UpstreamProxy:
         except ClientDisconnected:
             return
         except UpstreamError as failure:
+            fault = _client_fault(failure)
+            if isinstance(fault, ClientDisconnected):
+                return  # nobody to answer; not the upstream's fault either
+            if fault is not None:
+                raise fault from None  # the client's 408, not an upstream outage
+            log.warning("%s upstream failed: %s", upstream.value, failure)
             raise _error_for(upstream, failure) from failure
         try:
             await self._relay(response, scope, receive, send, upstream, extra_headers, cache_user)
