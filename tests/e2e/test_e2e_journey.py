@@ -7,7 +7,9 @@ import httpx
 import pytest
 from e2e_kit.api import Gateway, User
 from e2e_kit.photos import dimensions, photo_bytes, sniff_format
-from e2e_kit.storage import exists, keys_under
+from e2e_kit.storage import keys_under
+
+from platform_common.s3 import object_exists
 
 # coffee.png is 600x400. One request per operation family, plus a chained one in the object form.
 # Each entry: spec, expected format, expected (width, height).
@@ -190,7 +192,7 @@ def test_upload_transform_watch_download_list_fetch_delete(
 
     bucket = platform.env["S3_BUCKET"]
     assert keys_under(s3, bucket, f"originals/{user.id}/") == []
-    leftovers = [key for key in result_keys if key and exists(s3, bucket, key)]
+    leftovers = [key for key in result_keys if key and object_exists(s3, bucket, key)]
     assert not leftovers, leftovers
 
 

@@ -9,10 +9,11 @@ from gateway_service.adapters.rate_limiter import RateLimiter
 from gateway_service.adapters.variant_cache import CachedVariant, VariantCache
 from gateway_service.domain.live import live_message_from
 from gateway_service.domain.rate_policy import LimitCategory
-from gateway_service.service_layer.edge_auth import EdgeAuthenticator, token_from_headers
+from gateway_service.service_layer.edge_auth import EdgeAuthenticator
 from gateway_service.service_layer.live_hub import LiveHub
 from platform_common.errors import Unauthorized
 from platform_common.events import Envelope, TransformSucceeded, UserDeleted
+from platform_common.security.dependencies import token_from_headers
 from platform_common.security.tokens import TokenVerifier, issue_token
 from platform_common.settings import BaseServiceSettings
 

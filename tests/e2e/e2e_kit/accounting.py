@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from e2e_kit.api import User
-from e2e_kit.storage import exists, keys_under
+from e2e_kit.storage import keys_under
+
+from platform_common.s3 import object_exists
 
 
 @dataclass
@@ -50,7 +52,7 @@ def assert_nothing_lost(batch: Batch, finals: dict[str, dict[str, Any]], s3, buc
     assert all(variant_keys), f"a succeeded transformation without a result key: {finals}"
     duplicates = [key for key, n in Counter(variant_keys).items() if n > 1]
     assert not duplicates, f"two transformations share one variant: {duplicates}"
-    absent = [key for key in variant_keys if not exists(s3, bucket, key)]
+    absent = [key for key in variant_keys if not object_exists(s3, bucket, key)]
     assert not absent, f"succeeded but no object in S3: {absent[:5]}"
 
     originals = keys_under(s3, bucket, f"originals/{batch.user.id}/")

@@ -1,9 +1,11 @@
 """FastAPI dependencies that read the token from `Authorization: Bearer` or the cookie."""
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from starlette.requests import cookie_parser
 
 from platform_common.errors import Forbidden, Unauthorized
 from platform_common.security.tokens import TokenClaims, TokenVerifier
@@ -15,14 +17,24 @@ ACCESS_TOKEN_COOKIE = "access_token"
 _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
+def token_from_headers(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """`Authorization: Bearer ...` first, else the `access_token` cookie set at login. On raw
+    ASGI headers, so the gateway's raw proxy and the FastAPI dependencies share one reading."""
+    cookie = None
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+        elif name == b"cookie":
+            cookie = value
+    if cookie is not None:
+        return cookie_parser(cookie.decode("latin-1")).get(ACCESS_TOKEN_COOKIE) or None
+    return None
+
+
 def token_from_request(request: Request, bearer: str | None = None) -> str | None:
-    if bearer:
-        return bearer
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value:
-        return value.strip()
-    return request.cookies.get(ACCESS_TOKEN_COOKIE) or None
+    return bearer or token_from_headers(request.scope["headers"])
 
 
 def get_verifier(request: Request) -> TokenVerifier:

@@ -8,27 +8,9 @@ import asyncio
 import time
 
 from cachetools import LRUCache
-from starlette.requests import cookie_parser
 
-from gateway_service.domain.headers import RawHeaders
 from platform_common.errors import Unauthorized
-from platform_common.security.dependencies import ACCESS_TOKEN_COOKIE
 from platform_common.security.tokens import TokenClaims, TokenVerifier
-
-
-def token_from_headers(headers: RawHeaders) -> str | None:
-    """`Authorization: Bearer ...` first, else the `access_token` cookie set at login."""
-    cookie = None
-    for name, value in headers:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
-                return token.strip()
-        elif name == b"cookie":
-            cookie = value
-    if cookie is not None:
-        return cookie_parser(cookie.decode("latin-1")).get(ACCESS_TOKEN_COOKIE) or None
-    return None
 
 
 class EdgeAuthenticator:

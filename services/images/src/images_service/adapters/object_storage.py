@@ -7,10 +7,9 @@ from typing import Any, BinaryIO
 
 from botocore.exceptions import ClientError
 
-from platform_common.s3 import delete_prefix
+from platform_common.s3 import delete_prefix, is_missing
 
 STREAM_CHUNK_BYTES = 64 * 1024
-_MISSING = ("404", "NoSuchKey", "NotFound")
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class ObjectStorage:
         try:
             response = self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in _MISSING:
+            if is_missing(exc):
                 return None
             raise
         return StoredObject(
@@ -98,7 +97,7 @@ class ObjectStorage:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in _MISSING:
+            if is_missing(exc):
                 return None
             raise
         return OpenedObject(response["Body"], int(response["ContentLength"]))

@@ -1,7 +1,5 @@
 """The images unit of work: one transaction, its repositories, and its outbox."""
 
-from types import TracebackType
-
 from sqlalchemy.orm import Session
 
 from images_service.adapters.orm import outbox
@@ -33,17 +31,6 @@ class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
         self.transformations = TransformationRepository(session)
         self.uploads = UploadRepository(session)
         self.processed_events = ProcessedEventRepository(session)
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            # Detach before the rollback, which would otherwise expire every loaded attribute.
-            self.session.expunge_all()
-        super().__exit__(exc_type, exc, tb)
 
     def publish(self, topic: str, key: str, event: Event) -> Envelope:
         """Stage an event: it reaches Kafka (via the outbox relay) only if this unit commits."""

@@ -6,10 +6,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from platform_common.s3 import is_missing
 from transformer_service.domain.errors import SourceNotFound, StorageUnavailable
 from transformer_service.domain.variant import StoredVariant
-
-MISSING = ("404", "NoSuchKey", "NotFound")
 
 
 def _unavailable(exc: Exception) -> StorageUnavailable:
@@ -42,7 +41,7 @@ class ObjectStore:
         try:
             return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in MISSING:
+            if is_missing(exc):
                 raise SourceNotFound(f"the source object {key} does not exist") from exc
             raise _unavailable(exc) from exc
         except BotoCoreError as exc:
@@ -52,7 +51,7 @@ class ObjectStore:
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in MISSING:
+            if is_missing(exc):
                 return None
             raise _unavailable(exc) from exc
         except BotoCoreError as exc:

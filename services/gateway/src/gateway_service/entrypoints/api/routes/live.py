@@ -16,10 +16,10 @@ from gateway_service.domain.live import LiveMessage
 from gateway_service.domain.rate_policy import LimitCategory
 from gateway_service.domain.routes import Upstream
 from gateway_service.entrypoints.api.deps import GatewayDep, rate_limit, too_many_requests
-from gateway_service.service_layer.edge_auth import token_from_headers
 from gateway_service.service_layer.live_hub import Subscription
 from gateway_service.service_layer.pending_status import catch_up
 from platform_common.errors import AppError, error_response
+from platform_common.security.dependencies import token_from_headers
 from platform_common.security.tokens import TokenClaims
 
 router = APIRouter(tags=["live status"])

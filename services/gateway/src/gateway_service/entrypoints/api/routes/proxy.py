@@ -13,7 +13,7 @@ from gateway_service.domain.caching import is_variant_content
 from gateway_service.domain.rate_policy import categorize
 from gateway_service.domain.routes import ROUTE_TABLE, resolve, route_label
 from gateway_service.entrypoints.api.deps import rate_limit, too_many_requests
-from gateway_service.service_layer.edge_auth import token_from_headers
+from platform_common.security.dependencies import token_from_headers
 
 
 class MetricsRoute:
