@@ -76,6 +76,10 @@ def test_anonymous_refusals_are_rate_limited_too(limited: Any) -> None:
         statuses = [r.status_code for r in spend(client, "GET", "/images", 6)]
         assert statuses[:4] == [401, 401, 401, 401]
         assert statuses[4:] == [429, 429]
+    with from_address(limited.url) as client:  # paths that exist nowhere too
+        paths = [f"/made-up-{n}" for n in range(6)]
+        statuses = [client.get(path).status_code for path in paths]
+        assert statuses == [404, 404, 404, 404, 429, 429]
 
 
 def test_each_user_has_a_budget_of_their_own(limited: Any, make_user: Any) -> None:

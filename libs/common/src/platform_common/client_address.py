@@ -6,7 +6,8 @@ Forwarding headers are believed only when the TCP peer is one of the configured 
 the right, skipping trusted hops, and the first untrusted address is the client: an entry a
 client wrote itself sits left of what our proxies appended, so it is never reached.
 `ClientAddressMiddleware` resolves it once per request and puts it in `scope["client"]`; the
-peer it replaced stays in `scope["peer"]`.
+peer it replaced stays in `scope["peer"]`. From a trusted proxy, `X-Forwarded-Proto` also sets
+the scheme (what uvicorn's own proxy handling did, which is off: it believes 127.0.0.1 always).
 """
 
 import ipaddress
@@ -84,6 +85,16 @@ def client_address(connection: HTTPConnection | Scope) -> str:
     return client[0] if client else UNKNOWN
 
 
+def _apply_forwarded_proto(scope: Scope) -> None:
+    for name, value in scope["headers"]:
+        if name == b"x-forwarded-proto":
+            proto = value.decode("latin-1").split(",")[-1].strip().lower()
+            if proto in ("http", "https"):
+                websocket = scope["type"] == "websocket"
+                scope["scheme"] = {"http": "ws", "https": "wss"}[proto] if websocket else proto
+            return
+
+
 class ClientAddressMiddleware:
     """Pure ASGI: replaces `scope["client"]` with the resolved client address."""
 
@@ -99,4 +110,6 @@ class ClientAddressMiddleware:
             if peer is not None and resolved != host:
                 scope["peer"] = peer
                 scope["client"] = (resolved, 0)
+            if host is not None and self.trusted.trusts(host):
+                _apply_forwarded_proto(scope)
         await self.app(scope, receive, send)

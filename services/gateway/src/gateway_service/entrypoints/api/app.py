@@ -10,6 +10,7 @@ from gateway_service.config import Settings, get_settings
 from gateway_service.domain.routes import Upstream
 from gateway_service.entrypoints.api.routes import docs, live
 from gateway_service.entrypoints.api.routes.proxy import proxy_routes
+from gateway_service.entrypoints.api.unmatched import rate_limited_not_found
 from platform_common.app import create_service_app
 from platform_common.http_limits import upload_body_limit
 from platform_common.security.tokens import TokenVerifier
@@ -50,4 +51,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.gateway = gateway
     # First in line: most requests are proxied, and no gateway route shares their prefixes.
     app.router.routes[:0] = proxy_routes(gateway)
+    app.router.default = rate_limited_not_found(gateway, app.router.default)
     return app
