@@ -3,6 +3,7 @@
 terminal event read off the events topic. Uses the devstack's real broker and S3."""
 
 import asyncio
+import hashlib
 import os
 import signal
 import socket
@@ -84,26 +85,31 @@ class TreeSampler:
         self._thread.join()
 
 
+SOURCE_KEY = "bench/source-12mp.jpg"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _requests(chain: str, count: int, source_key: str) -> list[TransformRequested]:
+def _requests(
+    chain: str, count: int, source_key: str, source_sha256: str
+) -> list[TransformRequested]:
     spec = TransformSpec.model_validate(SPECS[chain])
     run = uuid.uuid4().hex
     requests = []
     for index in range(count):
-        checksum = f"bench-{run}-{index}"  # a distinct address per job: nothing is served cached
+        address = f"bench-{run}-{index}"  # a distinct address per job: nothing is served cached
         requests.append(
             TransformRequested(
                 transformation_id=uuid.uuid4(),
                 image_id=uuid.uuid4(),
                 owner_id=uuid.uuid4(),
                 source_key=source_key,
-                source_checksum=checksum,
-                variant_key=variant_key(checksum, spec, "jpeg"),
+                source_checksum=source_sha256,  # the worker renders only verified bytes
+                variant_key=variant_key(address, spec, "jpeg"),
                 spec=SPECS[chain],
                 requested_at=datetime.now(UTC),
             )
@@ -193,13 +199,14 @@ def measure_full_path(source: bytes) -> dict[str, FullPathResult]:
         settings = S3Settings(**s3_env)
         s3 = make_s3_client(settings)
         ensure_bucket(s3, settings.s3_bucket)
-        s3.put_object(Bucket=settings.s3_bucket, Key="bench/source-12mp.jpg", Body=source)
+        s3.put_object(Bucket=settings.s3_bucket, Key=SOURCE_KEY, Body=source)
+        source_sha256 = hashlib.sha256(source).hexdigest()
         worker = _start_worker(env, root / "worker.log")
         # Warm-up: partitions assigned, processes spawned, S3 connections open.
-        asyncio.run(_round_trip(env, _requests("downscale", PROCESSES, "bench/source-12mp.jpg")))
+        asyncio.run(_round_trip(env, _requests("downscale", PROCESSES, SOURCE_KEY, source_sha256)))
         results = {}
         for chain, count in JOBS.items():
-            requests = _requests(chain, count, "bench/source-12mp.jpg")
+            requests = _requests(chain, count, SOURCE_KEY, source_sha256)
             with TreeSampler(worker.pid) as sampler:
                 cpu_before, started = sampler.cpu_seconds(), time.perf_counter()
                 events = asyncio.run(_round_trip(env, requests))

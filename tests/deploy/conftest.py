@@ -65,8 +65,9 @@ def env_names(settings_cls: type) -> set[str]:
     return names
 
 
-# Read by uvicorn, the server of every `serve` command, rather than by a Settings class.
-UVICORN_ENV = {"FORWARDED_ALLOW_IPS"}
+# Read by the server of every `serve` command rather than by a Settings class (none now: the
+# forwarding headers are resolved by the app, from TRUSTED_PROXIES).
+UVICORN_ENV: set[str] = set()
 
 
 @pytest.fixture(scope="session")

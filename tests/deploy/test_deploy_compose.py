@@ -99,10 +99,17 @@ def test_only_services_behind_the_gateway_believe_forwarded_headers(
     compose: dict, compose_value
 ) -> None:
     for name in ("auth", "images"):
-        trusted = environment(compose["services"][name], compose_value)["FORWARDED_ALLOW_IPS"]
+        trusted = environment(compose["services"][name], compose_value)["TRUSTED_PROXIES"]
         assert trusted and "*" not in trusted, name
     # The gateway is the edge: a client's own X-Forwarded-For must not pick its rate-limit key.
-    assert "FORWARDED_ALLOW_IPS" not in compose["services"]["gateway"]["environment"]
+    assert "TRUSTED_PROXIES" not in environment(compose["services"]["gateway"], compose_value)
+
+
+def test_every_http_service_reads_the_one_trusted_origins_setting(
+    compose: dict, compose_value
+) -> None:
+    for name in ("gateway", "auth", "images"):
+        assert "TRUSTED_ORIGINS" in environment(compose["services"][name], compose_value), name
 
 
 def test_app_env_builds_valid_settings(

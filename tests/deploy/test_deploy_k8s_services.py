@@ -138,10 +138,11 @@ def test_http_services_believe_forwarded_headers_from_cluster_proxies_only(
         return
     container = main_container(rendered.one("Deployment", facts.name), facts.name)
     env = rendered.resolve_env(container, None if render == "dev" else strong_secret)
-    trusted = env["FORWARDED_ALLOW_IPS"].split(",")
+    trusted = env["TRUSTED_PROXIES"].split(",")
     assert trusted and "*" not in trusted, "'*' would let any client pick its own address"
     for network in trusted:
         assert ipaddress.ip_network(network).is_private, network
+    assert "TRUSTED_ORIGINS" in env  # the one origins setting, passed through to every service
 
 
 def test_env_builds_valid_settings(rendered, render, facts, build_settings, topics_script) -> None:

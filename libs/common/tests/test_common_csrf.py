@@ -21,7 +21,7 @@ def make_client(trusted: list[str] | None = None) -> TestClient:
     def list_things() -> dict:
         return {"ok": True}
 
-    settings = BaseServiceSettings(csrf_trusted_origins=trusted or [])
+    settings = BaseServiceSettings(trusted_origins=trusted or [])
     app = create_service_app(
         settings,
         title="t",

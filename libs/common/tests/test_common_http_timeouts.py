@@ -14,7 +14,7 @@ from starlette.responses import StreamingResponse
 
 from platform_common.app import create_service_app
 from platform_common.errors import AppError
-from platform_common.http_timeouts import header_deadline_protocol
+from platform_common.http_timeouts import bounded_http_protocol
 from platform_common.settings import BaseServiceSettings
 
 TIMEOUT = 0.5
@@ -59,7 +59,7 @@ def server() -> Iterator[tuple[str, int]]:
         port = probe.getsockname()[1]
     config = uvicorn.Config(
         make_app(), host="127.0.0.1", port=port, log_config=None,
-        http=header_deadline_protocol(TIMEOUT),
+        http=bounded_http_protocol(TIMEOUT),
     )  # fmt: skip
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -13,6 +13,17 @@ def spend(client: httpx.Client, method: str, path: str, times: int, **kwargs: An
     return [client.request(method, path, **kwargs) for _ in range(times)]
 
 
+def from_address(base_url: str, address: str | None = None) -> httpx.Client:
+    """A client whose connections come from `address` (a fresh loopback one by default): the
+    real peer address is what anonymous limits key on."""
+    address = (
+        address
+        or f"127.{uuid.uuid4().int % 250 + 2}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
+    )
+    transport = httpx.HTTPTransport(local_address=address)
+    return httpx.Client(base_url=base_url, timeout=10, transport=transport)
+
+
 @pytest.fixture(scope="module")
 def limited(start_gateway: Any) -> Any:
     return start_gateway(
@@ -21,15 +32,14 @@ def limited(start_gateway: Any) -> Any:
 
 
 def test_login_attempts_past_the_limit_get_429_with_retry_after(limited: Any) -> None:
-    address = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 200 + 1}"}
     body = {"username": "nobody-here", "password": "wrong password 1"}
-    with httpx.Client(base_url=limited.url, timeout=10) as client:
-        allowed = spend(client, "POST", "/auth/login", 3, json=body, headers=address)
+    with from_address(limited.url) as client, from_address(limited.url) as elsewhere:
+        allowed = spend(client, "POST", "/auth/login", 3, json=body)
         assert [r.status_code for r in allowed] == [401, 401, 401]  # auth answered each
         assert [r.headers["ratelimit-remaining"] for r in allowed] == ["2", "1", "0"]
         assert all(r.headers["ratelimit-limit"] == "3" for r in allowed)
 
-        refused = client.post("/auth/login", json=body, headers=address)
+        refused = client.post("/auth/login", json=body)
         assert refused.status_code == 429
         assert refused.json()["error"]["code"] == "rate_limited"
         assert 1 <= int(refused.headers["retry-after"]) <= 60
@@ -37,8 +47,39 @@ def test_login_attempts_past_the_limit_get_429_with_retry_after(limited: Any) ->
         assert int(refused.headers["ratelimit-reset"]) >= 1
 
         # Another address has a budget of its own.
-        other = {"X-Forwarded-For": "203.0.113.77"}
-        assert client.post("/auth/login", json=body, headers=other).status_code == 401
+        assert elsewhere.post("/auth/login", json=body).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"X-Forwarded-For": "198.51.100.7"},
+        {"X-Forwarded-For": "198.51.100.8, 127.0.0.1"},
+        {"Forwarded": "for=198.51.100.9"},
+        {"X-Real-IP": "198.51.100.10"},
+    ],
+    ids=["xff", "xff-chain", "forwarded", "x-real-ip"],
+)
+def test_a_forged_forwarding_header_does_not_reset_a_limit(limited: Any, forged: dict) -> None:
+    # The gateway trusts no proxy by default: a client naming another address is still itself.
+    body = {"username": "nobody-here", "password": "wrong password 1"}
+    with from_address(limited.url) as client:
+        spend(client, "POST", "/auth/login", 3, json=body)
+        refused = client.post("/auth/login", json=body, headers=forged)
+        assert refused.status_code == 429, refused.text
+        assert refused.headers["ratelimit-remaining"] == "0"
+
+
+def test_anonymous_refusals_are_rate_limited_too(limited: Any) -> None:
+    # The limiter runs before the 401: a flood of unauthenticated requests spends its budget.
+    with from_address(limited.url) as client:
+        statuses = [r.status_code for r in spend(client, "GET", "/images", 6)]
+        assert statuses[:4] == [401, 401, 401, 401]
+        assert statuses[4:] == [429, 429]
+    with from_address(limited.url) as client:  # paths that exist nowhere too
+        paths = [f"/made-up-{n}" for n in range(6)]
+        statuses = [client.get(path).status_code for path in paths]
+        assert statuses == [404, 404, 404, 404, 429, 429]
 
 
 def test_each_user_has_a_budget_of_their_own(limited: Any, make_user: Any) -> None:

@@ -157,7 +157,7 @@ def test_public_routes_pass_the_edge_without_a_token(gateway_without_services: A
 
 def test_cors_is_configurable(start_gateway: Any, user: dict[str, Any]) -> None:
     origin = "https://app.example"
-    gateway = start_gateway(CORS_ORIGINS=f'["{origin}"]')
+    gateway = start_gateway(TRUSTED_ORIGINS=origin)
     with httpx.Client(base_url=gateway.url, timeout=10) as edge:
         preflight = edge.options(
             "/images",

@@ -48,12 +48,66 @@ async def test_presigned_upload_then_complete_registers_the_image(
     assert object_keys(f"originals/{user.id}/{image['id']}") == [
         f"originals/{user.id}/{image['id']}"
     ]
+    assert object_keys(f"uploads/{user.id}/") == []  # the staged object is gone
     content = await client.get(image["url"], headers=user.headers)
     assert content.content == data
 
     again = await client.post(ticket["complete_url"], headers=user.headers)
     assert again.status_code == 200
     assert again.json()["id"] == image["id"]
+
+
+async def test_a_put_after_completion_changes_nothing_and_is_swept_later(
+    client, user, make_image, sql, images_app, object_keys
+):
+    data = make_image("png", 120, 90)
+    other = b"<html>" + b" " * (len(data) - 6)  # same length, so the signed URL accepts it
+    ticket = await _start(client, user, data)
+    assert (await _put(ticket, data)).status_code == 200
+    image = (await client.post(ticket["complete_url"], headers=user.headers)).json()
+
+    # The presigned URL is still valid: it can only write the staging key, which nobody reads.
+    assert (await _put(ticket, other)).status_code == 200
+    content = await client.get(image["url"], headers=user.headers)
+    assert content.content == data
+    assert object_keys(f"uploads/{user.id}/{ticket['id']}") == [f"uploads/{user.id}/{ticket['id']}"]
+
+    sql(  # once the URL has expired (and the grace passed), the sweep removes the stray object
+        "UPDATE uploads SET expires_at = :at WHERE id = :id",
+        at=utcnow() - timedelta(days=2),
+        id=ticket["id"],
+    )
+    state = images_app.state
+    run_retention(
+        ImagesUnitOfWork(state.session_factory), state.storage, retention_policy(state.settings)
+    )
+    assert object_keys(f"uploads/{user.id}/{ticket['id']}") == []
+    assert (await client.get(image["url"], headers=user.headers)).content == data
+
+
+async def test_a_control_character_in_the_filename_is_a_422(client, user, make_image):
+    for name in ("evil\x00.png", "line\nbreak.png", "bell\x07.png"):
+        direct = await client.post(
+            "/images/uploads",
+            headers=user.headers,
+            json={"filename": name, "content_type": "image/png", "size_bytes": 10},
+        )
+        # Built by hand: HTTP clients escape such names, a hostile client does not.
+        body = (
+            b'--b\r\nContent-Disposition: form-data; name="file"; filename="'
+            + name.encode()
+            + b'"\r\nContent-Type: image/png\r\n\r\n'
+            + make_image()
+            + b"\r\n--b--\r\n"
+        )
+        multipart = await client.post(
+            "/images",
+            headers={**user.headers, "Content-Type": "multipart/form-data; boundary=b"},
+            content=body,
+        )
+        for response in (direct, multipart):
+            assert response.status_code == 422, (name, response.text)
+            assert "control character" in response.json()["error"]["message"]
 
 
 async def test_the_url_is_bound_to_the_announced_type_and_size(client, user, make_image):
@@ -100,6 +154,7 @@ async def test_a_lying_upload_is_refused_and_its_object_deleted(client, user, ob
     response = await client.post(ticket["complete_url"], headers=user.headers)
 
     assert response.status_code == 415
+    assert object_keys(f"uploads/{user.id}/{ticket['id']}") == []
     assert object_keys(f"originals/{user.id}/{ticket['id']}") == []
 
 
@@ -132,4 +187,4 @@ async def test_expired_uploads_are_refused_then_cleaned_up(
     uow = ImagesUnitOfWork(state.session_factory)
     run_retention(uow, state.storage, retention_policy(state.settings))
     assert sql("SELECT count(*) FROM uploads WHERE id = :id", id=ticket["id"]) == [(0,)]
-    assert object_keys(f"originals/{user.id}/{ticket['id']}") == []
+    assert object_keys(f"uploads/{user.id}/{ticket['id']}") == []

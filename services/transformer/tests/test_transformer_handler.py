@@ -1,8 +1,10 @@
 """The transform use case with in-memory stand-ins for S3 and Kafka (the pipeline is real):
 idempotency, events, retries of transient failures and the dead-letter path."""
 
+import hashlib
 import uuid
 from datetime import UTC, datetime
+from importlib.resources import files
 from types import SimpleNamespace
 
 import pytest
@@ -70,14 +72,20 @@ class RecordingPublisher:
         return [envelope.type for _, envelope in self.events]
 
 
-def request_for(source_key: str = "originals/a.jpg", spec: dict = SPEC) -> TransformRequested:
+ROCKET_SHA256 = hashlib.sha256((files("skimage") / "data" / "rocket.jpg").read_bytes()).hexdigest()
+
+
+def request_for(
+    source_key: str = "originals/a.jpg", spec: dict = SPEC, checksum: str | None = None
+) -> TransformRequested:
+    checksum = checksum or ROCKET_SHA256
     return TransformRequested(
         transformation_id=uuid.uuid4(),
         image_id=uuid.uuid4(),
         owner_id=uuid.uuid4(),
         source_key=source_key,
-        source_checksum="abc123",
-        variant_key=variant_key("abc123", TransformSpec.model_validate(spec), "jpeg"),
+        source_checksum=checksum,
+        variant_key=variant_key(checksum, TransformSpec.model_validate(spec), "jpeg"),
         spec=spec,
         requested_at=datetime.now(UTC),
     )
@@ -166,3 +174,14 @@ async def test_an_unforeseen_error_is_reported_without_details(world) -> None:
     outcome = await handle(request_for(), deps)
     assert outcome.error_code == "internal_error" and "secret" not in outcome.message
     assert world.publisher.dead
+
+
+async def test_a_source_that_is_not_the_verified_upload_is_never_rendered(world, photo) -> None:
+    # The bytes behind the key changed after they were checked (the checksum is the upload's):
+    # rendering them would put someone else's picture at a shared content address.
+    world.store.objects["originals/a.jpg"] = photo("coffee.png")
+    request = request_for()
+    outcome = await handle(request, world.deps)
+    assert (outcome.error_code, outcome.retryable) == ("source_checksum_mismatch", False)
+    assert world.renderer.jobs == 0
+    assert request.variant_key not in world.store.objects

@@ -7,6 +7,7 @@ variant exists once, at its content address, with the right bytes.
 """
 
 import asyncio
+import hashlib
 import json
 import os
 import signal
@@ -151,16 +152,17 @@ def requests_for(sources: dict[str, bytes], run: str) -> list[TransformRequested
     requests = []
     for index in range(REQUESTS):
         name, spec = names[index % len(names)], SPECS[index % len(SPECS)]
-        checksum = f"{run}-{name}"  # stands in for the uploaded file's sha256
+        address = f"{run}-{name}"  # the content address's source part, scoped to this run
         requests.append(
             TransformRequested(
                 transformation_id=uuid.uuid4(),
                 image_id=uuid.uuid4(),
                 owner_id=uuid.uuid4(),
                 source_key=f"e2e/{run}/{name}",
-                source_checksum=checksum,
+                # The worker renders only bytes with the verified checksum.
+                source_checksum=hashlib.sha256(sources[name]).hexdigest(),
                 variant_key=variant_key(
-                    checksum, TransformSpec.model_validate(spec), name.rsplit(".")[-1]
+                    address, TransformSpec.model_validate(spec), name.rsplit(".")[-1]
                 ),
                 spec=spec,
                 requested_at=datetime.now(UTC),

@@ -84,4 +84,8 @@ class Platform:
         if spec.name == "gateway":
             env["AUTH_URL"] = f"http://{HOST}:{self.ports['auth']}"
             env["IMAGES_URL"] = f"http://{HOST}:{self.ports['images']}"
+        elif not spec.worker:
+            # Behind the gateway, which connects from the loopback address: believe the client
+            # address it forwards (and only its). The gateway is the edge and believes no one.
+            env["TRUSTED_PROXIES"] = HOST
         return {**env, **(extra_env or {})}

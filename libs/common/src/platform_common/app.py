@@ -6,12 +6,15 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from platform_common.client_address import ClientAddressMiddleware
 from platform_common.errors import install_error_handlers
+from platform_common.http_limits import BodyLimit, BodySizeLimitMiddleware, fixed_limit
 from platform_common.http_timeouts import ClientBodyTimeoutMiddleware
 from platform_common.logging import configure_logging
 from platform_common.observability import MetricsMiddleware, ReadinessCheck, health_router
 from platform_common.request_context import REQUEST_ID_HEADER, RequestIdMiddleware
 from platform_common.security.csrf import CookieOriginCheckMiddleware
+from platform_common.security.headers import SecurityHeadersMiddleware
 from platform_common.security.tokens import TokenVerifier
 from platform_common.settings import BaseServiceSettings
 
@@ -28,11 +31,14 @@ def create_service_app(
     lifespan: Lifespan | None = None,
     csrf_origin_check: bool = True,
     builtin_docs: bool = True,
+    body_limit: BodyLimit | None = None,
 ) -> FastAPI:
     """`csrf_origin_check`: refuse cookie-authenticated state-changing requests from foreign
     origins (see security/csrf.py). On by default: every service accepts the cookie, so each
     defends itself rather than trusting that only the gateway can reach it.
-    `builtin_docs=False` leaves /docs and /openapi.json to the service (the gateway merges)."""
+    `builtin_docs=False` leaves /docs and /openapi.json to the service (the gateway merges).
+    `body_limit`: the largest body per (method, path); `settings.max_body_bytes` everywhere by
+    default (routes that take files pass their own)."""
     configure_logging(settings.service_name, settings.log_level)
     no_docs = {"openapi_url": None, "docs_url": None, "redoc_url": None}
     app = FastAPI(
@@ -48,20 +54,25 @@ def create_service_app(
     app.include_router(health_router(readiness_checks))
     for router in routers:
         app.include_router(router)
-    if settings.cors_origins:
+    if settings.trusted_origins:
         app.add_middleware(
             CORSMiddleware,
-            allow_origins=settings.cors_origins,
+            allow_origins=settings.trusted_origins,
             allow_credentials=True,
             allow_methods=["*"],
             allow_headers=["*"],
             expose_headers=[REQUEST_ID_HEADER, "ETag", "Location", "Retry-After"],
         )
     if csrf_origin_check:
-        trusted = [*settings.cors_origins, *settings.csrf_trusted_origins]
-        app.add_middleware(CookieOriginCheckMiddleware, trusted_origins=trusted)
-    # Inside the request-id middleware, so a 408 for a stalled body carries the request id.
+        app.add_middleware(CookieOriginCheckMiddleware, trusted_origins=settings.trusted_origins)
+    # Inside the request-id middleware, so a 408 or 413 for a body carries the request id.
+    app.add_middleware(
+        BodySizeLimitMiddleware, limit=body_limit or fixed_limit(settings.max_body_bytes)
+    )
     app.add_middleware(ClientBodyTimeoutMiddleware, timeout=settings.client_body_timeout_seconds)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    # Before anything reads scope["client"]: limits, throttles and logs see the real client.
+    app.add_middleware(ClientAddressMiddleware, trusted_proxies=settings.trusted_proxies)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)  # outermost: every log line has the id
     return app

@@ -57,11 +57,16 @@ def service_cli(
         return
     import uvicorn
 
-    from platform_common.http_timeouts import header_deadline_protocol
+    from platform_common.http_timeouts import bounded_http_protocol
     from platform_common.settings import HttpServerSettings
 
-    # The deadline protocol is a local class (not picklable for uvicorn's worker processes).
-    header_timeout = HttpServerSettings().client_header_timeout_seconds if args.workers == 1 else 0
+    # The bounded protocol is a local class (not picklable for uvicorn's worker processes).
+    server = HttpServerSettings()
+    protocol = (
+        bounded_http_protocol(server.client_header_timeout_seconds, server.max_header_bytes)
+        if args.workers == 1
+        else "auto"
+    )
     uvicorn.run(
         app_path,
         factory=True,
@@ -69,8 +74,11 @@ def service_cli(
         port=args.port,
         workers=args.workers,
         log_config=None,  # our JSON logging is configured by the app factory
-        proxy_headers=True,
+        # Forwarding headers are resolved by the app (platform_common.client_address), from
+        # TRUSTED_PROXIES only; uvicorn's own handling would believe 127.0.0.1 by default.
+        proxy_headers=False,
         timeout_keep_alive=30,
-        http=header_deadline_protocol(header_timeout),
+        http=protocol,
+        h11_max_incomplete_event_size=server.max_header_bytes or None,
     )
     sys.exit(0)

@@ -5,16 +5,31 @@ obvious placeholder) are refused when ENVIRONMENT=production, so a forgotten sec
 instead of in an incident report.
 """
 
-from typing import Literal
+import ipaddress
+import json
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-in-production-0123456789"
 DEV_S3_SECRET = "dev-secret-key"
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "dev-only", "dev-secret", "placeholder", "secret")
 
 Environment = Literal["development", "test", "production"]
+
+
+def _comma_separated(value: Any) -> Any:
+    """Lists from the environment: `a,b` or a JSON list `["a", "b"]`; empty means none."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [item.strip() for item in text.split(",") if item.strip()]
+    return value
+
+
+StrList = Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)]
 
 
 def is_placeholder(value: str) -> bool:
@@ -29,6 +44,8 @@ class HttpServerSettings(BaseSettings):
 
     client_header_timeout_seconds: float = Field(default=30.0, ge=0)
     client_body_timeout_seconds: float = Field(default=60.0, ge=0)
+    # Request line plus headers; larger gets 431 before it is parsed (0 = off).
+    max_header_bytes: int = Field(default=64 * 1024, ge=0)
 
 
 class BaseServiceSettings(HttpServerSettings):
@@ -48,9 +65,28 @@ class BaseServiceSettings(HttpServerSettings):
     jwt_issuer: str = "image-platform-auth"
     jwt_audience: str = "image-platform"
 
-    cors_origins: list[str] = Field(default_factory=list)
-    # Origins (besides our own host and cors_origins) allowed to send cookie-authenticated writes.
-    csrf_trusted_origins: list[str] = Field(default_factory=list)
+    # The one list of browser origins (besides our own host) allowed to call the API: CORS
+    # answers them, and the CSRF Origin check lets their cookie-authenticated writes through.
+    # Comma-separated, e.g. `https://app.example.com,https://admin.example.com`.
+    trusted_origins: StrList = Field(default_factory=list)
+    # Proxies (addresses or networks) whose X-Forwarded-For / Forwarded are believed; none by
+    # default, so a client can never choose the address its rate limits are keyed on.
+    trusted_proxies: StrList = Field(default_factory=list)
+    # Bodies larger than this are refused with 413 as they stream in; routes that take files
+    # (uploads) have their own, larger limit.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"TRUSTED_PROXIES: {entry!r} is not an IP address or network (e.g. 10.0.0.0/8)"
+                ) from None
+        return value
 
     @property
     def is_production(self) -> bool:

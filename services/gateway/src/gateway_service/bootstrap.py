@@ -59,7 +59,11 @@ class Gateway:
                 settings.variant_cache_max_item_bytes,
                 settings.variant_cache_ttl_seconds,
             ),
-            hub=LiveHub(settings.live_queue_size, settings.live_replay_per_user),
+            hub=LiveHub(
+                settings.live_queue_size,
+                settings.live_replay_per_user,
+                settings.live_max_connections_per_user,
+            ),
         )
 
     @contextlib.asynccontextmanager

@@ -25,6 +25,10 @@ class Settings(BaseServiceSettings, TopicSettings):
     # Shorter than the upstreams' keep-alive (30 s) so we never reuse a socket they just closed.
     upstream_keepalive_expiry: float = 15.0
 
+    # The largest multipart upload body (MAX_UPLOAD_BYTES, the same setting images reads), so the
+    # edge refuses an oversized upload before forwarding it.
+    max_upload_bytes: int = Field(default=25 * MIB, ge=1)
+
     # Rate limits (`limits` notation, moving window). memory:// for one replica, redis:// for many.
     rate_limit_enabled: bool = True
     rate_limit_storage_uri: str = "memory://"
@@ -48,6 +52,8 @@ class Settings(BaseServiceSettings, TopicSettings):
     live_queue_size: int = Field(default=64, ge=1)
     live_heartbeat_seconds: float = Field(default=15.0, gt=0)
     live_replay_per_user: int = Field(default=50, ge=0)
+    # Open WebSocket + SSE connections per user (per gateway replica); one more gets 429.
+    live_max_connections_per_user: int = Field(default=10, ge=1)
     # The images endpoint that lists the caller's unfinished transformations (for reconnects).
     images_pending_transformations_path: str = "/images/transformations?status=unfinished"
 

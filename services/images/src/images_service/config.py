@@ -41,6 +41,11 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings)
     retention_interval_seconds: float = Field(default=3600.0, gt=0)
     processed_event_retention_days: int = Field(default=14, ge=1)
 
+    # Deletions that could not finish at once (S3 down) are retried by a background loop: it
+    # looks for them this often, and backs off up to the maximum while S3 keeps failing.
+    deletion_poll_seconds: float = Field(default=2.0, gt=0)
+    deletion_max_backoff_seconds: float = Field(default=10.0, gt=0)
+
     # Each Kafka consumer of this service has its own group, so it sees every event once.
     transform_events_group: str = "images-transform-events"
     user_events_group: str = "images-user-events"

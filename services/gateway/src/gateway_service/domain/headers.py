@@ -19,10 +19,21 @@ HOP_BY_HOP: frozenset[bytes] = frozenset(
     }
 )
 # Set again by the gateway itself: the upstream's Host, our own X-Forwarded-* and request id.
+# The client's address is resolved once (platform_common.client_address, which believes only
+# trusted proxies) and sent on as the whole X-Forwarded-For: a chain the client wrote itself
+# must not reach a service that trusts the gateway.
 # Expect: 100-continue was answered by the gateway's own server already; forwarded, it would only
 # make the upstream hop wait for a second "go ahead".
 REQUEST_REPLACED: frozenset[bytes] = frozenset(
-    {b"host", b"x-request-id", b"x-forwarded-host", b"x-forwarded-proto", b"expect"}
+    {
+        b"host",
+        b"x-request-id",
+        b"x-forwarded-for",
+        b"forwarded",
+        b"x-forwarded-host",
+        b"x-forwarded-proto",
+        b"expect",
+    }
 )
 # Uvicorn writes its own Date and Server; keeping the upstream's would send each twice.
 RESPONSE_REPLACED: frozenset[bytes] = frozenset({b"date", b"server"})
@@ -58,17 +69,12 @@ def _end_to_end(headers: RawHeaders, also_drop: frozenset[bytes]) -> RawHeaders:
 def upstream_request_headers(
     headers: RawHeaders, *, client_host: str | None, scheme: str, request_id: str
 ) -> RawHeaders:
-    """What the upstream receives: end-to-end headers plus who really asked and how."""
+    """What the upstream receives: end-to-end headers plus who really asked and how.
+    `client_host` is the client's resolved address (not necessarily the TCP peer)."""
     forwarded = _end_to_end(headers, REQUEST_REPLACED)
     host = next((v for k, v in headers if k == b"host"), b"")
-    chain = next((v for k, v in forwarded if k == b"x-forwarded-for"), b"")
     if client_host:
-        peer = client_host.encode()
-        # A trusted proxy in front may already have put the client last in the chain.
-        if chain.rsplit(b",", 1)[-1].strip() != peer:
-            chain = chain + b", " + peer if chain else peer
-        forwarded = [(k, v) for k, v in forwarded if k != b"x-forwarded-for"]
-        forwarded.append((b"x-forwarded-for", chain))
+        forwarded.append((b"x-forwarded-for", client_host.encode()))
     forwarded.append((b"x-forwarded-proto", scheme.encode()))
     if host:
         forwarded.append((b"x-forwarded-host", host))

@@ -14,9 +14,21 @@ from cachetools import LRUCache
 
 from gateway_service.adapters.metrics import LIVE_DISCONNECTED_SLOW
 from gateway_service.domain.live import LiveMessage
+from platform_common.errors import AppError
 
 # Replay buffers are kept for this many recently active users at most.
 REPLAY_USERS = 10_000
+
+
+class TooManyConnections(AppError):
+    status_code = 429
+    code = "too_many_connections"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"You already have {limit} live connections open, the most allowed per user; "
+            "close one (one connection carries all your transformations) and try again."
+        )
 
 
 class Subscription:
@@ -44,13 +56,17 @@ class Subscription:
 
 
 class LiveHub:
-    def __init__(self, queue_size: int, replay_per_user: int) -> None:
+    def __init__(self, queue_size: int, replay_per_user: int, max_per_user: int = 0) -> None:
         self.queue_size = queue_size
+        self.max_per_user = max_per_user  # live connections per user on this replica; 0 = any
         self.replay_per_user = replay_per_user
         self._subscribers: defaultdict[str, set[Subscription]] = defaultdict(set)
         self._recent: LRUCache[str, deque[LiveMessage]] = LRUCache(maxsize=REPLAY_USERS)
 
     def add(self, user_id: str) -> Subscription:
+        """Raises TooManyConnections when the user already has `max_per_user` open."""
+        if self.max_per_user and len(self._subscribers.get(user_id, ())) >= self.max_per_user:
+            raise TooManyConnections(self.max_per_user)
         subscription = Subscription(user_id, self.queue_size)
         self._subscribers[user_id].add(subscription)
         return subscription

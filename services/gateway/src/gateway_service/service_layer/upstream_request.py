@@ -7,6 +7,7 @@ import httpx
 from starlette.types import Receive, Scope
 
 from gateway_service.domain.headers import RawHeaders, upstream_request_headers
+from platform_common.client_address import client_address
 from platform_common.request_context import current_request_id, new_request_id
 
 
@@ -35,10 +36,9 @@ def _has_body(headers: RawHeaders) -> bool:
 def upstream_request(scope: Scope, receive: Receive, base: httpx.URL) -> httpx.Request:
     query = scope["query_string"]
     target = scope.get("raw_path") or scope["path"].encode()  # as sent: still percent-encoded
-    client = scope.get("client")
     headers = upstream_request_headers(
         scope["headers"],
-        client_host=client[0] if client else None,
+        client_host=client_address(scope),
         scheme=scope["scheme"],
         request_id=current_request_id() or new_request_id(),
     )

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from platform_common.s3 import delete_prefix, is_missing
 
 STREAM_CHUNK_BYTES = 64 * 1024
+# What S3 being unreachable or failing looks like to callers.
+STORAGE_ERRORS = (BotoCoreError, ClientError)
 
 
 @dataclass(frozen=True)

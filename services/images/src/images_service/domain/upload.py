@@ -17,6 +17,11 @@ class Upload:
     created_at: datetime
     completed_at: datetime | None = None
 
+    @staticmethod
+    def staging_key(owner_id: uuid.UUID, upload_id: uuid.UUID) -> str:
+        """Where the client's presigned PUT lands: never read as the image itself."""
+        return f"uploads/{owner_id}/{upload_id}"
+
     @property
     def is_completed(self) -> bool:
         return self.completed_at is not None
@@ -26,7 +31,7 @@ class Upload:
 
     def is_abandoned(self, now: datetime, grace: timedelta) -> bool:
         """Expired long enough ago that no in-flight PUT can still land: safe to clean up."""
-        return not self.is_completed and now >= self.expires_at + grace
+        return now >= self.expires_at + grace
 
     def complete(self, now: datetime) -> None:
         self.completed_at = now

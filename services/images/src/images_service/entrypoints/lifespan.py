@@ -1,8 +1,9 @@
 """What runs beside the HTTP server for the app's whole life.
 
 The outbox relay (publishes TransformRequested when Kafka is reachable), the two consumers
-(transform status events, user deletions) and the retention sweep. Each loop survives outages of
-its dependencies on its own, so the API starts and serves even while Kafka or S3 are down.
+(transform status events, user deletions), the deletion queue and the retention sweep. Each
+loop survives outages of its dependencies on its own, so the API starts and serves even while
+Kafka or S3 are down.
 """
 
 import asyncio
@@ -16,7 +17,8 @@ from fastapi import FastAPI
 from images_service.config import Settings
 from images_service.entrypoints.consumers.transform_events import transform_events_consumer
 from images_service.entrypoints.consumers.user_events import user_events_consumer
-from images_service.entrypoints.periodic import run_periodically
+from images_service.entrypoints.periodic import drain_with_backoff, run_periodically
+from images_service.service_layer.deletion import finish_interrupted_deletions
 from images_service.service_layer.retention import RetentionPolicy, run_retention
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.s3 import ensure_bucket
@@ -50,12 +52,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         return ImagesUnitOfWork(state.session_factory)
 
     retention_uow, policy = new_uow(), retention_policy(settings)
+    deletion_uow = new_uow()
     loops = {
         "outbox-relay": state.relay.run(),
         "transform-events": transform_events_consumer(
             settings, new_uow(), state.status_signals
         ).run(),
         "user-events": user_events_consumer(settings, new_uow(), state.storage).run(),
+        # Images marked `deleting` (a DELETE that met an S3 outage, a crash mid-delete) are the
+        # durable queue: this finishes them as soon as S3 answers again.
+        "deletion-queue": drain_with_backoff(
+            "deletion-queue",
+            lambda: finish_interrupted_deletions(deletion_uow, state.storage),
+            settings.deletion_poll_seconds,
+            settings.deletion_max_backoff_seconds,
+        ),
         "retention": run_periodically(
             "retention",
             settings.retention_interval_seconds,

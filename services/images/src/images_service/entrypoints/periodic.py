@@ -1,4 +1,4 @@
-"""Periodic jobs run inside the app's lifespan (the retention sweep)."""
+"""Periodic jobs run inside the app's lifespan: the retention sweep and the deletion queue."""
 
 import asyncio
 import logging
@@ -16,3 +16,25 @@ async def run_periodically(name: str, interval_seconds: float, job: Callable[[],
         except Exception:
             log.exception("%s failed; will retry at the next interval", name)
         await asyncio.sleep(interval_seconds)
+
+
+async def drain_with_backoff(
+    name: str, job: Callable[[], int], idle_seconds: float, max_backoff_seconds: float
+) -> None:
+    """Run `job` (returns how much it did) again at once while it finds work, every
+    `idle_seconds` when it finds none, and with a doubling delay (up to `max_backoff_seconds`)
+    while it fails, so an outage is retried soon after it ends without hammering during it."""
+    backoff = 0.0
+    while True:
+        try:
+            done = await asyncio.to_thread(job)
+        except Exception as exc:
+            backoff = min(max_backoff_seconds, backoff * 2 or 0.5)
+            log.warning("%s failed (%s); retrying in %.1f s", name, type(exc).__name__, backoff)
+            await asyncio.sleep(backoff)
+            continue
+        backoff = 0.0
+        if done:
+            log.info("%s: %s done", name, done)
+        else:
+            await asyncio.sleep(idle_seconds)

@@ -2,14 +2,16 @@
 
 Three steps: mark the rows `deleting` (they vanish from the API at once), delete the objects, then
 delete the rows (the database cascades to transformations). A crash between steps leaves rows
-marked `deleting`, which the retention job finishes. Variant keys are content addresses, so two
-images with identical bytes share variants: a key still used by another image is kept.
+marked `deleting`, and so does an S3 outage: those rows are the durable deletion queue, which a
+background loop (entrypoints/lifespan.py) drains as soon as S3 answers again. Variant keys are
+content addresses, so two images with identical bytes share variants: a key still used by
+another image is kept.
 """
 
 import uuid
 from collections.abc import Sequence
 
-from images_service.adapters.object_storage import ObjectStorage
+from images_service.adapters.object_storage import STORAGE_ERRORS, ObjectStorage
 from images_service.domain.errors import ImageNotFound
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 
@@ -50,11 +52,21 @@ def purge_images(
 
 def delete_image(
     uow: ImagesUnitOfWork, storage: ObjectStorage, owner_id: uuid.UUID, image_id: uuid.UUID
-) -> None:
+) -> bool:
+    """True when everything is gone; False when S3 failed after the image was marked
+    `deleting` (hidden at once): the deletion queue finishes it when S3 is back."""
     with uow:
         if uow.images.get_owned(image_id, owner_id) is None:
             raise ImageNotFound()
-    purge_images(uow, storage, [image_id])
+    try:
+        purge_images(uow, storage, [image_id])
+    except STORAGE_ERRORS:
+        with uow:
+            image = uow.images.get(image_id)
+            if image is None or image.is_available:
+                raise  # not even marked: nothing was accepted, the client must retry
+        return False
+    return True
 
 
 def delete_owner_data(uow: ImagesUnitOfWork, storage: ObjectStorage, owner_id: uuid.UUID) -> int:
@@ -68,6 +80,7 @@ def delete_owner_data(uow: ImagesUnitOfWork, storage: ObjectStorage, owner_id: u
     # Whatever else sits under the user's prefix (unfinished direct uploads, a PUT that landed
     # after we listed) goes too.
     storage.delete_prefix(f"originals/{owner_id}/")
+    storage.delete_prefix(f"uploads/{owner_id}/")
     return len(image_ids)
 
 

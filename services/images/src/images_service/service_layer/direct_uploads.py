@@ -1,14 +1,20 @@
 """Direct uploads: the client PUTs to a presigned S3 URL, then asks us to register the object.
 
-The object lands at its final key (originals/{owner}/{upload id}), so completing it is a check
-and a row, not a copy. Nothing is trusted from the client: on completion the object is downloaded
-(bounded) and inspected like a multipart upload; a rejected object is deleted at once.
+The presigned URL names a STAGING key (uploads/{owner}/{upload id}) and stays valid until it
+expires, so whatever sits there is the client's to change at any time. Completion therefore
+downloads the staged object (bounded), inspects those bytes like a multipart upload, and writes
+the very bytes it inspected (not a server-side copy of the staging key, which could have changed
+in between) to the image's own key (originals/{owner}/{id}), which no client can write. The
+staged object is then deleted; a later PUT to the staging key only creates an object nobody
+reads, removed by the retention sweep once the upload expires. A rejected object is deleted at
+once.
 """
 
 import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import BinaryIO
 
 from images_service.adapters.object_storage import ObjectStorage, ObjectTooLarge
 from images_service.domain.errors import (
@@ -61,7 +67,7 @@ def start_direct_upload(
     upload = Upload(
         id=upload_id,
         owner_id=owner_id,
-        s3_key=Image.original_key(owner_id, upload_id),
+        s3_key=Upload.staging_key(owner_id, upload_id),
         filename=clean_filename(filename),
         content_type=content_type.split(";")[0].strip().lower(),
         size_bytes=size_bytes,
@@ -97,18 +103,27 @@ def complete_direct_upload(
         stored = storage.head(upload.s3_key)
         if stored is None:
             raise UploadNotReceived()
-        inspected = _inspect_stored(storage, upload, stored.size, limits)
-        image = new_image(upload.id, owner_id, upload.s3_key, upload.filename, inspected)
-        uow.images.add(image)
-        upload.complete(utcnow())
-        uow.commit()
-        return image, True
+        key = Image.original_key(owner_id, upload.id)
+        with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spool:
+            inspected = _inspect_stored(storage, upload, stored.size, limits, spool)
+            storage.put(key, spool, inspected.media_type, {"sha256": inspected.checksum_sha256})
+        try:
+            image = new_image(upload.id, owner_id, key, upload.filename, inspected)
+            uow.images.add(image)
+            upload.complete(utcnow())
+            uow.commit()
+        except BaseException:
+            storage.delete([key])
+            raise
+    storage.delete([upload.s3_key])  # the verified copy is the image now
+    return image, True
 
 
 def _inspect_stored(
-    storage: ObjectStorage, upload: Upload, size: int, limits: UploadLimits
+    storage: ObjectStorage, upload: Upload, size: int, limits: UploadLimits, spool: BinaryIO
 ) -> InspectedImage:
-    """Download (bounded) and inspect the object; a rejected object is deleted at once."""
+    """Download (bounded) into `spool` and inspect those bytes; a rejected object is deleted at
+    once."""
     try:
         if size > limits.max_bytes:
             raise UploadTooLarge(limits.max_bytes)
@@ -117,9 +132,8 @@ def _inspect_stored(
                 f"The uploaded object has {size} bytes, not the {upload.size_bytes} announced; "
                 "start a new upload"
             )
-        with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spool:
-            storage.download(upload.s3_key, spool, limits.max_bytes)
-            return inspect_image(spool, limits)
+        storage.download(upload.s3_key, spool, limits.max_bytes)
+        return inspect_image(spool, limits)
     except ObjectTooLarge as exc:
         storage.delete([upload.s3_key])
         raise UploadTooLarge(limits.max_bytes) from exc
@@ -132,9 +146,10 @@ def _inspect_stored(
 def purge_abandoned_uploads(
     uow: ImagesUnitOfWork, storage: ObjectStorage, now: datetime, grace: timedelta, batch: int = 200
 ) -> int:
-    """Uploads nobody completed: their objects (if a PUT ever landed) and rows."""
+    """Uploads expired long enough ago that no PUT can land any more, completed or not: their
+    staging objects (if a PUT ever landed, or landed again after completion) and rows."""
     with uow:
-        abandoned = list(uow.uploads.incomplete_expired_before(now - grace, batch))
+        abandoned = list(uow.uploads.expired_before(now - grace, batch))
         storage.delete([upload.s3_key for upload in abandoned])
         for upload in abandoned:
             uow.uploads.delete(upload)

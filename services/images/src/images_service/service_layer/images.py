@@ -1,5 +1,6 @@
 """Use cases around originals: register an upload, list, look up, delete."""
 
+import unicodedata
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -7,7 +8,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
 from images_service.adapters.object_storage import ObjectStorage
-from images_service.domain.errors import ImageNotFound
+from images_service.domain.errors import ImageNotFound, InvalidRequest
 from images_service.domain.image import Image
 from images_service.domain.transformation import Transformation
 from images_service.service_layer.inspection import InspectedImage, UploadLimits, inspect_image
@@ -19,9 +20,16 @@ def utcnow() -> datetime:
 
 
 def clean_filename(filename: str | None) -> str | None:
-    """Only the last path segment, bounded: the name is shown back, never used as a path."""
+    """Only the last path segment, bounded: the name is shown back, never used as a path.
+    A NUL or other control character is refused (422): it would cut or garble the name wherever
+    it is stored or shown, and no real file name needs one."""
     if not filename:
         return None
+    if any(unicodedata.category(char) == "Cc" for char in filename):
+        raise InvalidRequest(
+            "filename: contains a NUL or control character; rename the file without them",
+            details=[{"field": "filename", "message": "control characters are not allowed"}],
+        )
     name = PureWindowsPath(PurePosixPath(filename).name).name.strip()
     return name[:255] or None
 
@@ -57,6 +65,7 @@ def register_image(
     limits: UploadLimits,
 ) -> Image:
     """Check the bytes, store them, record them; the object is removed if the record fails."""
+    clean_filename(filename)  # a bad name is refused before anything is stored
     inspected = inspect_image(file, limits)
     image_id = uuid.uuid4()
     key = Image.original_key(owner_id, image_id)

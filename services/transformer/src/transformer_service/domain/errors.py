@@ -44,6 +44,13 @@ class SourceNotFound(TransformError):
     code = "source_not_found"
 
 
+class SourceChecksumMismatch(TransformError):
+    """The stored source is not the bytes that were verified at upload: rendering it could put
+    someone else's content at this content address, so it is refused for good."""
+
+    code = "source_checksum_mismatch"
+
+
 class WorkerCrashed(TransformError):
     """The libvips process died on this input (a decoder crash): the input is the suspect."""
 

@@ -5,6 +5,8 @@ finds it there without redoing the work, and a request processed twice concurren
 same bytes to the same key.
 """
 
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
 
@@ -21,6 +23,7 @@ from transformer_service import metrics
 from transformer_service.domain.errors import (
     InternalError,
     InvalidOperation,
+    SourceChecksumMismatch,
     SourceNotFound,
     TransformError,
 )
@@ -68,6 +71,17 @@ async def _assets(request: TransformRequested, spec: TransformSpec, store: Varia
     return assets
 
 
+def verify_source(source: bytes, request: TransformRequested) -> None:
+    """The variant's address is (source checksum, spec) and is shared by every owner of those
+    bytes, so only bytes that hash to that checksum may be rendered into it."""
+    actual = hashlib.sha256(source).hexdigest()
+    if not hmac.compare_digest(actual, request.source_checksum.lower()):
+        raise SourceChecksumMismatch(
+            f"the stored source of image {request.image_id} is not the verified upload "
+            "(its checksum differs); it was not rendered"
+        )
+
+
 async def produce(request: TransformRequested, deps: Dependencies) -> tuple[StoredVariant, bool]:
     """The stored variant and whether it was already there."""
     existing = await deps.store.variant(request.variant_key)
@@ -75,6 +89,7 @@ async def produce(request: TransformRequested, deps: Dependencies) -> tuple[Stor
         return existing, True
     spec = parse_spec(request.spec)
     source = await deps.store.get(request.source_key)
+    verify_source(source, request)
     assets = await _assets(request, spec, deps.store)
     metrics.BYTES_IN.inc(len(source) + sum(len(data) for data in assets.values()))
     job = Job(source, spec, format_hint(request.variant_key), assets, deps.limits)

@@ -12,6 +12,7 @@ from auth_service.domain.model import User
 from auth_service.service_layer import services
 from auth_service.service_layer.login_throttle import ThrottlePolicy
 from auth_service.service_layer.unit_of_work import AuthUnitOfWork
+from platform_common.client_address import client_address
 from platform_common.errors import Forbidden, Unauthorized
 from platform_common.security.dependencies import ClaimsDep
 
@@ -42,9 +43,8 @@ def get_throttle_policy(request: Request) -> ThrottlePolicy:
 
 
 def get_client_address(request: Request) -> str:
-    # Behind the gateway this is the forwarded client address: uvicorn applies X-Forwarded-For
-    # from the proxies listed in FORWARDED_ALLOW_IPS.
-    return request.client.host if request.client else "unknown"
+    # Behind the gateway this is the forwarded client address, believed from TRUSTED_PROXIES only.
+    return client_address(request)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

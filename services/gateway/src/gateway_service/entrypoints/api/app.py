@@ -10,7 +10,9 @@ from gateway_service.config import Settings, get_settings
 from gateway_service.domain.routes import Upstream
 from gateway_service.entrypoints.api.routes import docs, live
 from gateway_service.entrypoints.api.routes.proxy import proxy_routes
+from gateway_service.entrypoints.api.unmatched import rate_limited_not_found
 from platform_common.app import create_service_app
+from platform_common.http_limits import upload_body_limit
 from platform_common.security.tokens import TokenVerifier
 
 DESCRIPTION = """
@@ -42,10 +44,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         readiness_checks={u.value: gateway.upstream_check(u) for u in Upstream},
         lifespan=lifespan,
         builtin_docs=False,
+        body_limit=upload_body_limit(settings.max_body_bytes, settings.max_upload_bytes),
         # The edge refuses cookie-authenticated writes from foreign origins (CSRF), on top of
         # the cookie's SameSite=Lax; Bearer-authenticated and same-origin requests pass.
     )
     app.state.gateway = gateway
     # First in line: most requests are proxied, and no gateway route shares their prefixes.
     app.router.routes[:0] = proxy_routes(gateway)
+    app.router.default = rate_limited_not_found(gateway, app.router.default)
     return app

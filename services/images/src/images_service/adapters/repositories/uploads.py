@@ -25,10 +25,10 @@ class UploadRepository:
             return None
         return upload
 
-    def incomplete_expired_before(self, moment: datetime, limit: int) -> Sequence[Upload]:
+    def expired_before(self, moment: datetime, limit: int) -> Sequence[Upload]:
         return self.session.scalars(
             select(Upload)
-            .where(Upload.completed_at.is_(None), Upload.expires_at < moment)
+            .where(Upload.expires_at < moment)
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()

@@ -11,6 +11,7 @@ from images_service.entrypoints.lifespan import lifespan
 from images_service.service_layer.notifications import StatusSignals
 from platform_common.app import create_service_app
 from platform_common.db import make_engine, make_session_factory, ping
+from platform_common.http_limits import upload_body_limit
 from platform_common.outbox import OutboxRelay
 from platform_common.s3 import make_s3_client
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "database": lambda: ping(engine),
             "storage": lambda: s3.head_bucket(Bucket=settings.s3_bucket),
         },
+        body_limit=upload_body_limit(settings.max_body_bytes, settings.max_upload_bytes),
         lifespan=lifespan,
     )
     install_dependency_error_handlers(app)

@@ -117,6 +117,13 @@ class ImagePage(BaseModel):
     pages: int
 
 
+class DeletionAccepted(BaseModel):
+    """A deletion that will finish on its own: the image is already gone from the API."""
+
+    id: uuid.UUID
+    status: str = Field(description="`deleting` until its files are removed")
+
+
 class DirectUploadRequest(BaseModel):
     filename: str | None = Field(default=None, max_length=255)
     content_type: str = Field(examples=["image/jpeg"], max_length=100)

@@ -18,6 +18,7 @@ from gateway_service.domain.routes import Upstream
 from gateway_service.entrypoints.api.deps import GatewayDep, rate_limit, too_many_requests
 from gateway_service.service_layer.live_hub import Subscription
 from gateway_service.service_layer.pending_status import catch_up
+from platform_common.client_address import client_address
 from platform_common.errors import AppError, error_response
 from platform_common.security.dependencies import token_from_headers
 from platform_common.security.tokens import TokenClaims
@@ -27,7 +28,7 @@ PING = '{"type":"ping"}'
 TRY_AGAIN_LATER = 1013  # WebSocket close code: the client fell behind and should reconnect
 
 
-async def _admit(gateway: Gateway, token: str | None, client_host: str | None) -> TokenClaims:
+async def _admit(gateway: Gateway, token: str | None, client_host: str) -> TokenClaims:
     claims = await gateway.edge.require(token)
     decision = await rate_limit(gateway, LimitCategory.READS, claims, client_host)
     if decision is not None and not decision.allowed:
@@ -58,7 +59,7 @@ async def live_events(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> EventSourceResponse:
     token = token or token_from_headers(request.scope["headers"])
-    claims = await _admit(gateway, token, request.client.host if request.client else None)
+    claims = await _admit(gateway, token, client_address(request))
     assert token is not None  # _admit refused a missing one
 
     # Subscribed before the response starts: whatever happens once the client sees the stream
@@ -96,7 +97,9 @@ async def live_websocket(websocket: WebSocket, gateway: GatewayDep) -> None:
     """Token from `?token=`, the Authorization header or the cookie; messages are JSON."""
     token = websocket.query_params.get("token") or token_from_headers(websocket.scope["headers"])
     try:
-        claims = await _admit(gateway, token, websocket.client.host if websocket.client else None)
+        claims = await _admit(gateway, token, client_address(websocket))
+        # Subscribed before accepting: whatever happens once the client is connected reaches it.
+        subscription = gateway.hub.add(claims.subject)
     except AppError as exc:
         await websocket.send_denial_response(
             error_response(exc.status_code, exc.code, exc.message, exc.headers)
@@ -105,15 +108,14 @@ async def live_websocket(websocket: WebSocket, gateway: GatewayDep) -> None:
     assert token is not None
     LIVE_CONNECTIONS.labels("websocket").inc()
     try:
-        # Subscribed before accepting: whatever happens once the client is connected reaches it.
-        with gateway.hub.subscribe(claims.subject) as subscription:
-            await websocket.accept()
-            for message in await _catch_up(gateway, claims, token, None):
-                await websocket.send_text(message.json)
-            await _pump(websocket, subscription, gateway.settings.live_heartbeat_seconds)
+        await websocket.accept()
+        for message in await _catch_up(gateway, claims, token, None):
+            await websocket.send_text(message.json)
+        await _pump(websocket, subscription, gateway.settings.live_heartbeat_seconds)
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass  # the client left; nothing to tell anyone
     finally:
+        gateway.hub.remove(subscription)
         LIVE_CONNECTIONS.labels("websocket").dec()
 
 

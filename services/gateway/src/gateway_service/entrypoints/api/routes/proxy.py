@@ -13,6 +13,7 @@ from gateway_service.domain.caching import is_variant_content
 from gateway_service.domain.rate_policy import categorize
 from gateway_service.domain.routes import ROUTE_TABLE, resolve, route_label
 from gateway_service.entrypoints.api.deps import rate_limit, too_many_requests
+from platform_common.client_address import client_address
 from platform_common.security.dependencies import token_from_headers
 
 
@@ -36,19 +37,19 @@ class ProxyEndpoint:
         assert route is not None  # only routed prefixes are mounted on this endpoint
         scope["route"] = MetricsRoute(route_label(path))
         token = token_from_headers(scope["headers"])
-        if route.public:
-            claims = await gateway.edge.claims_or_none(token)
-        else:
-            claims = await gateway.edge.require(token)  # 401 in the error shape when missing
+        # Limits run before the 401: an anonymous flood of refused requests spends its
+        # address's budget like any other traffic.
+        claims = await gateway.edge.claims_or_none(token)
         extra_headers = []
         category = categorize(method, path, scope["query_string"])
-        client = scope.get("client")
-        decision = await rate_limit(gateway, category, claims, client[0] if client else None)
+        decision = await rate_limit(gateway, category, claims, client_address(scope))
         if decision is not None:
             if not decision.allowed:
                 RATE_LIMITED.labels(category.value).inc()
                 raise too_many_requests(decision)
             extra_headers = decision.headers()
+        if claims is None and not route.public:
+            claims = await gateway.edge.require(token)  # the 401 that says what is wrong
         cacheable = (
             claims is not None
             and gateway.cache.enabled

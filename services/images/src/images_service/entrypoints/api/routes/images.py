@@ -5,6 +5,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from images_service.entrypoints.api import onthefly
@@ -18,7 +19,7 @@ from images_service.entrypoints.api.deps import (
     StorageDep,
     UowDep,
 )
-from images_service.entrypoints.api.schemas import ImagePage, ImagePublic
+from images_service.entrypoints.api.schemas import DeletionAccepted, ImagePage, ImagePublic
 from images_service.entrypoints.api.upload_form import receive_file
 from images_service.service_layer.deletion import delete_image
 from images_service.service_layer.images import (
@@ -136,9 +137,21 @@ async def image_content(
 
 
 @router.delete(
-    "/{image_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an image and variants"
+    "/{image_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an image and variants",
+    responses={
+        202: {
+            "model": DeletionAccepted,
+            "description": "Hidden at once; storage is unavailable, so its files are removed "
+            "as soon as it is back",
+        }
+    },
 )
 def remove_image(
     image_id: uuid.UUID, owner: CurrentOwner, uow: UowDep, storage: StorageDep
-) -> None:
-    delete_image(uow, storage, owner, image_id)
+) -> Response:
+    if delete_image(uow, storage, owner, image_id):
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    accepted = DeletionAccepted(id=image_id, status="deleting")
+    return JSONResponse(accepted.model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
