@@ -38,10 +38,13 @@ def _scaled(options: DeliveryOptions, source: tuple[int, int]) -> tuple[int, int
     if not options.enlarge and factor > 1:
         room = [s / d for s, d in zip(source, (options.width, options.height), strict=True) if d]
         factor = min(factor, max(1.0, min(room)))
-    return tuple(min(MAX_DIMENSION, max(1, round(d * factor))) if d else 0 for d in (  # type: ignore[return-value]
-        options.width,
-        options.height,
-    ))
+    return tuple(
+        min(MAX_DIMENSION, max(1, round(d * factor))) if d else 0
+        for d in (  # type: ignore[return-value]
+            options.width,
+            options.height,
+        )
+    )
 
 
 def _geometry(options: DeliveryOptions, source: tuple[int, int]) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ def option(*names: str) -> Callable[[Handler], Handler]:
 
 
 def parse_options(segments: Iterable[str]) -> DeliveryOptions:
-    """Raw segments ("rs:fill:300:200", "q:80") -> DeliveryOptions; OptionError names the bad one."""
+    """Raw segments ("rs:fill:300:200", "q:80") -> options; OptionError names the bad one."""
     options = DeliveryOptions()
     for segment in segments:
         name, *args = segment.split(":")
