@@ -196,3 +196,17 @@ def test_a_deleted_image_stops_answering(publisher, anonymous):
     assert fetch_until_ready(anonymous, url).status_code == 200
     assert user.http.delete(f"/images/{image_id}").status_code == 204
     assert anonymous.get(url).status_code == 404
+
+
+def test_a_deleted_account_stops_answering(new_user, anonymous):
+    user = new_user("leaving")
+    image_id = str(user.upload_ok(photo_bytes("chelsea"), "chelsea.png")["id"])
+    url = new_key(user).url(image_id, "w:70")
+    assert fetch_until_ready(anonymous, url).status_code == 200
+    assert user.http.delete(f"/auth/users/{user.id}").status_code == 204
+    # The images service drops the account's keys and images on UserDeleted; the gateway's key
+    # cache lets a key live at most DELIVERY_KEY_CACHE_SECONDS (5 s) after that.
+    deadline = time.monotonic() + 60
+    while (status := anonymous.get(url).status_code) == 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert status in (403, 404)

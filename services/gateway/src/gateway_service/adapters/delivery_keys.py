@@ -6,6 +6,7 @@ accepting it when their entry expires (`delivery_key_cache_seconds`).
 """
 
 import asyncio
+import json
 import time
 import uuid
 
@@ -43,15 +44,18 @@ class DeliveryKeyStore:
         self._entries.pop(account_id, None)
 
     async def _fetch(self, account_id: uuid.UUID) -> tuple[SigningPair, ...]:
+        """Raises UpstreamError (images down, or refusing us) for the caller's 503/504."""
         url = self.upstreams.urls[Upstream.IMAGES].join(f"/internal/delivery/{account_id}/keys")
+        response = await self.upstreams.send(httpx.Request("GET", url, headers=self._headers))
         try:
-            response = await self.upstreams.client.get(url, headers=self._headers)
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise UpstreamUnavailable(f"signing keys of {account_id}: {exc}") from exc
+            body = b"".join([chunk async for chunk in self.upstreams.body(response)])
+        finally:
+            await response.aclose()
+        if response.status_code != 200:
+            raise UpstreamUnavailable(f"signing keys of {account_id}: {response.status_code}")
         pairs = tuple(
             SigningPair.from_hex(item["id"], item["key"], item["salt"])
-            for item in response.json()["keys"]
+            for item in json.loads(body)["keys"]
         )
         self._entries[account_id] = (time.monotonic() + self.ttl, pairs)
         return pairs

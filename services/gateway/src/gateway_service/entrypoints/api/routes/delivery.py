@@ -7,11 +7,14 @@ account's cached keys), so a refused URL costs no storage or database work.
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
+from gateway_service.adapters.upstream_client import UpstreamError
 from gateway_service.bootstrap import Gateway
 from gateway_service.domain.headers import header_value
 from gateway_service.domain.negotiation import negotiated_format
+from gateway_service.domain.routes import Upstream
 from gateway_service.entrypoints.api.routes.proxy import MetricsRoute
 from gateway_service.service_layer.delivery_auth import verify_delivery
+from gateway_service.service_layer.proxy import upstream_failure
 from platform_common.delivery import DeliveryUrlError
 from platform_common.errors import AppError
 
@@ -37,6 +40,8 @@ class DeliveryEndpoint:
             )
         except DeliveryUrlError as exc:
             raise AppError(exc.message, code=exc.code, status_code=exc.status_code) from exc
+        except UpstreamError as failure:  # the signing keys could not be read
+            raise upstream_failure(Upstream.IMAGES, failure) from failure
         service = gateway.delivery
         await service.spend_read(verified.path.account_id)
         negotiated = None
