@@ -17,7 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # CI runs the slow fault-injection tests too; locally `make test` keeps to the fast set.
 PYTEST_SELECTION := $(if $(CI),,-m "not slow")
 
-.PHONY: help install fonts run up test test-all lint format bench images k8s clean distclean
+.PHONY: help install fonts chromium run up test test-all lint format bench images k8s clean distclean
 
 help:
 	@echo "make run       start the whole platform locally (gateway on http://127.0.0.1:8000)"
@@ -38,6 +38,7 @@ $(UV):
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard */*/pyproject.toml) deploy/local/pyproject.toml
 	$(UV) sync --frozen --all-packages
 	@test -e $(WATERMARK_FONT) || $(MAKE) --no-print-directory fonts
+	@test -x $(CHROMIUM) || $(MAKE) --no-print-directory chromium
 	$(BIN)/devstack check
 	$(BIN)/devstack fetch
 	@touch $@
@@ -51,6 +52,16 @@ fonts:
 		apt-get update -qq && apt-get install -y -qq fonts-dejavu-core; \
 	else \
 		echo "Text watermarks need the DejaVu fonts: install fonts-dejavu-core, then run make again"; \
+		exit 1; \
+	fi
+
+# The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq chromium; \
+	else \
+		echo "The browser tests need Chromium: install the chromium package, then run make again"; \
 		exit 1; \
 	fi
 

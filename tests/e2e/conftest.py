@@ -10,6 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the e2e_kit helpers
 
 from e2e_kit.api import Account, Gateway, User
+from e2e_kit.browser import launched_chromium
 from e2e_kit.platform import ADMIN, E2E_ENV, E2E_RESTARTS, PlatformControl, apply_env
 
 
@@ -73,3 +74,10 @@ def admin(gateway: Gateway) -> Iterator[User]:
     admin_user = User(gateway, account)
     yield admin_user
     admin_user.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (Playwright `Browser`) shared by the session's browser tests."""
+    with launched_chromium() as chromium:
+        yield chromium

@@ -171,3 +171,76 @@ def test_on_the_fly_query_errors_name_the_parameter() -> None:
         spec_from_query({"w": "0", "q": "101"})
     message = describe_errors(caught.value)
     assert message.startswith("w:") and "q:" in message
+
+
+def test_specs_without_gravity_keep_their_canonical_json() -> None:
+    """The exact strings written before gravity existed: variants already stored keep their key."""
+    resize = TransformSpec.model_validate({"operations": [{"op": "resize", "width": 800}]})
+    crop = TransformSpec.model_validate(
+        {"operations": [{"op": "crop", "x": 1, "y": 2, "width": 3, "height": 4}]}
+    )
+    output = (
+        '"output":{"format":null,"keep_icc":true,"lossless":false,"png_compression":6,'
+        '"png_palette":false,"quality":80,"strip_metadata":true}'
+    )
+    assert resize.canonical_json() == (
+        '{"operations":[{"background":"#000000","fit":"inside","height":null,"op":"resize",'
+        '"upscale":false,"width":800}],' + output + "}"
+    )
+    assert crop.canonical_json() == (
+        '{"operations":[{"height":4,"op":"crop","width":3,"x":1,"y":2}],' + output + "}"
+    )
+    centre = {"op": "resize", "width": 800, "fit": "cover"}
+    assert (
+        TransformSpec.model_validate(
+            {"operations": [centre | {"gravity": "center"}]}
+        ).canonical_json()
+        == TransformSpec.model_validate({"operations": [centre]}).canonical_json()
+    )
+
+
+def test_gravity_and_focus_are_part_of_the_canonical_json() -> None:
+    spec = TransformSpec.model_validate(
+        {
+            "operations": [
+                {"op": "resize", "width": 8, "height": 8, "fit": "cover", "gravity": "smart"},
+                {
+                    "op": "crop",
+                    "width": 4,
+                    "height": 4,
+                    "gravity": "focus",
+                    "focus": {"x": 0.25, "y": 1},
+                },
+            ]
+        }
+    )
+    assert '"gravity":"smart"' in spec.canonical_json()
+    assert '"focus":{"x":0.25,"y":1.0},"gravity":"focus"' in spec.canonical_json()
+    assert TransformSpec.model_validate_json(spec.canonical_json()) == spec
+
+
+@pytest.mark.parametrize(
+    ("operation", "message"),
+    [
+        ({"op": "resize", "width": 8, "gravity": "north"}, 'gravity applies to fit "cover" only'),
+        (
+            {"op": "resize", "width": 8, "fit": "cover", "gravity": "up"},
+            "operations[0].resize.gravity",
+        ),
+        ({"op": "crop", "width": 8, "height": 8, "gravity": "focus"}, 'needs focus: {"x"'),
+        (
+            {"op": "crop", "width": 8, "height": 8, "focus": {"x": 0, "y": 0}},
+            'only with gravity "focus"',
+        ),
+        (
+            {"op": "crop", "width": 8, "height": 8, "x": 3, "gravity": "east"},
+            "x/y offsets or a gravity",
+        ),
+        (
+            {"op": "crop", "width": 8, "height": 8, "gravity": "focus", "focus": {"x": 2, "y": 0}},
+            "focus.x",
+        ),
+    ],
+)
+def test_bad_gravity_is_refused_by_name(operation: dict, message: str) -> None:
+    assert message in error_of({"operations": [operation]})

@@ -25,6 +25,8 @@ E2E_ENV = {
     "RATE_LIMIT_UPLOADS": "100000/minute",
     "RATE_LIMIT_TRANSFORMS": "100000/minute",
     "RATE_LIMIT_READS": "1000000/minute",
+    # Per account, and every test account is new: the delivery tests spend them on purpose.
+    "RATE_LIMIT_DELIVERY_RENDERS": "8/minute",
     "LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
     "LOGIN_MAX_FAILURES_PER_USERNAME": "1000",
     "BCRYPT_ROUNDS": "4",

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-in-production-0123456789"
 DEV_S3_SECRET = "dev-secret-key"
+DEV_INTERNAL_API_TOKEN = "dev-only-internal-api-token-change-me-0123456789"
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "dev-only", "dev-secret", "placeholder", "secret")
 
 Environment = Literal["development", "test", "production"]
@@ -134,3 +135,13 @@ class TopicSettings(BaseSettings):
     topic_transform_events: str = "images.transform.events"
     topic_transform_dlq: str = "images.transform.dlq"
     topic_user_events: str = "auth.user.events"
+
+
+class DeliverySettings(BaseSettings):
+    """Shared by the gateway (verifies delivery URLs) and images (owns keys, signs URLs)."""
+
+    # The gateway reads signing keys from images over an internal route with this token.
+    internal_api_token: str = DEV_INTERNAL_API_TOKEN
+    # Bytes of the HMAC kept in a delivery URL's signature, like imgproxy's
+    # IMGPROXY_SIGNATURE_SIZE (32 = all of it).
+    delivery_signature_size: int = Field(default=32, ge=8, le=32)

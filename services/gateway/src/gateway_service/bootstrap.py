@@ -5,6 +5,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
+from gateway_service.adapters.delivery_keys import DeliveryKeyStore
 from gateway_service.adapters.event_feed import TransformEventFeed
 from gateway_service.adapters.rate_limiter import RateLimiter
 from gateway_service.adapters.upstream_client import Upstreams
@@ -13,6 +14,7 @@ from gateway_service.config import Settings
 from gateway_service.domain.openapi import Schema
 from gateway_service.domain.rate_policy import LimitCategory
 from gateway_service.domain.routes import Upstream
+from gateway_service.service_layer.delivery import DeliveryService
 from gateway_service.service_layer.edge_auth import EdgeAuthenticator
 from gateway_service.service_layer.live_hub import LiveHub
 from gateway_service.service_layer.openapi_aggregate import OpenApiAggregator
@@ -32,6 +34,8 @@ def make_rate_limiter(settings: Settings) -> RateLimiter | None:
             LimitCategory.UPLOADS: settings.rate_limit_uploads,
             LimitCategory.TRANSFORMS: settings.rate_limit_transforms,
             LimitCategory.READS: settings.rate_limit_reads,
+            LimitCategory.DELIVERY_READS: settings.rate_limit_delivery_reads,
+            LimitCategory.DELIVERY_RENDERS: settings.rate_limit_delivery_renders,
         },
     )
 
@@ -46,6 +50,8 @@ class Gateway:
     # Created in the lifespan: connection pools belong to the event loop that serves requests.
     upstreams: Upstreams = field(init=False)
     proxy: UpstreamProxy = field(init=False)
+    delivery_keys: DeliveryKeyStore = field(init=False)
+    delivery: DeliveryService = field(init=False)
     openapi: OpenApiAggregator = field(init=False)
 
     @classmethod
@@ -71,6 +77,14 @@ class Gateway:
         self.upstreams = Upstreams(self.settings)
         async with self.upstreams.client:
             self.proxy = UpstreamProxy(self.upstreams, self.cache)
+            self.delivery_keys = DeliveryKeyStore(
+                self.upstreams,
+                self.settings.internal_api_token,
+                self.settings.delivery_key_cache_seconds,
+            )
+            self.delivery = DeliveryService(
+                self.upstreams, self.cache, self.limiter, self.settings.internal_api_token
+            )
             self.openapi = OpenApiAggregator(
                 own_schema,
                 self.upstreams.client,

@@ -4,12 +4,12 @@ from functools import lru_cache
 
 from pydantic import Field
 
-from platform_common.settings import BaseServiceSettings, TopicSettings
+from platform_common.settings import BaseServiceSettings, DeliverySettings, TopicSettings
 
 MIB = 1024 * 1024
 
 
-class Settings(BaseServiceSettings, TopicSettings):
+class Settings(BaseServiceSettings, TopicSettings, DeliverySettings):
     service_name: str = "gateway"
 
     # Upstreams (the services behind the edge).
@@ -38,6 +38,14 @@ class Settings(BaseServiceSettings, TopicSettings):
     # Reads and every other request that is not login, upload or transformation.
     rate_limit_reads: str = "1200/minute"
 
+    # Public delivery (/d/...): budgets per account, apart from the API's. Every delivered
+    # request (cached or not) spends a read; one that starts a new render also spends a render.
+    rate_limit_delivery_reads: str = "6000/minute"
+    rate_limit_delivery_renders: str = "60/minute"
+    # How long an account's signing keys are trusted before images is asked again; bounds how
+    # long a deleted key keeps verifying on another replica (this replica forgets at once).
+    delivery_key_cache_seconds: float = Field(default=5.0, ge=0.0, le=300.0)
+
     # Verified tokens are remembered (until they expire) so hot clients skip the signature check.
     token_cache_size: int = 10_000
 
@@ -59,6 +67,9 @@ class Settings(BaseServiceSettings, TopicSettings):
 
     # How long the merged OpenAPI document is kept before the services are asked again.
     openapi_cache_seconds: float = 60.0
+
+    def secrets_to_check(self) -> dict[str, str]:
+        return {**super().secrets_to_check(), "INTERNAL_API_TOKEN": self.internal_api_token}
 
 
 @lru_cache

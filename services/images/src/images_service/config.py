@@ -7,6 +7,7 @@ from pydantic import Field
 from platform_common.settings import (
     BaseServiceSettings,
     DatabaseSettings,
+    DeliverySettings,
     S3Settings,
     TopicSettings,
 )
@@ -14,7 +15,7 @@ from platform_common.settings import (
 MEGABYTE = 1024 * 1024
 
 
-class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings):
+class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings, DeliverySettings):
     service_name: str = "images"
     database_url: str = "postgresql+psycopg2://postgres:postgres@127.0.0.1:54320/images"
 
@@ -46,6 +47,14 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings)
     deletion_poll_seconds: float = Field(default=2.0, gt=0)
     deletion_max_backoff_seconds: float = Field(default=10.0, gt=0)
 
+    # Public delivery URLs: the address they start with (the gateway's public origin, e.g.
+    # https://img.example.com; empty gives site-relative URLs), and how long a delivery request
+    # waits for a variant being made before answering 503 with Retry-After.
+    public_base_url: str = ""
+    delivery_wait_seconds: float = Field(default=15.0, ge=0.0, le=60.0)
+    # A delivery-url endpoint's `expires_in` is at most this many seconds.
+    delivery_max_expiry_seconds: int = Field(default=365 * 24 * 3600, ge=60)
+
     # Each Kafka consumer of this service has its own group, so it sees every event once.
     transform_events_group: str = "images-transform-events"
     user_events_group: str = "images-user-events"
@@ -53,7 +62,11 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings)
     kafka_topic_partitions: int = Field(default=3, ge=1)
 
     def secrets_to_check(self) -> dict[str, str]:
-        return {**super().secrets_to_check(), "S3_SECRET_ACCESS_KEY": self.s3_secret_access_key}
+        return {
+            **super().secrets_to_check(),
+            "S3_SECRET_ACCESS_KEY": self.s3_secret_access_key,
+            "INTERNAL_API_TOKEN": self.internal_api_token,
+        }
 
 
 @lru_cache

@@ -16,6 +16,7 @@ from platform_common.transform_spec.address import (
     variant_etag,
     variant_key,
 )
+from platform_common.transform_spec.framing import ANALYSED, GRAVITIES, Focus, Gravity
 from platform_common.transform_spec.object_form import OBJECT_FORM_ORDER, normalise_object_form
 from platform_common.transform_spec.operations import (
     MAX_DIMENSION,
@@ -50,7 +51,9 @@ from platform_common.transform_spec.output import (
 from platform_common.transform_spec.spec import MAX_OPERATIONS, TransformSpec, describe_errors
 
 __all__ = [
+    "ANALYSED",
     "ANIMATED_FORMATS",
+    "GRAVITIES",
     "MAX_DIMENSION",
     "MAX_OPERATIONS",
     "MAX_TEXT_LENGTH",
@@ -65,6 +68,8 @@ __all__ = [
     "Contrast",
     "Crop",
     "Flip",
+    "Focus",
+    "Gravity",
     "Grayscale",
     "Mirror",
     "OnTheFlyParams",

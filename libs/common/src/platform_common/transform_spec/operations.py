@@ -9,7 +9,19 @@ import re
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+from platform_common.transform_spec.framing import Focus, Gravity, check_focus, drop_unset_framing
 
 MAX_DIMENSION = 10_000
 MAX_OFFSET = 100_000
@@ -76,9 +88,20 @@ class Operation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Resize(Operation):
+class FramedOperation(Operation):
+    """An operation with an optional gravity/focus, left out of its JSON when unused."""
+
+    @model_serializer(mode="wrap")
+    def _serialise(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, object]:
+        return drop_unset_framing(handler(self))
+
+
+class Resize(FramedOperation):
     """Scale to a box. `inside` keeps the aspect ratio within the box; `cover` fills it and crops
-    the overflow (centre); `contain` fits inside and pads with `background`; `fill` stretches."""
+    the overflow where `gravity` says (centre by default); `contain` fits inside and pads with
+    `background`; `fill` stretches."""
 
     op: Literal["resize"] = "resize"
     width: Dimension | None = None
@@ -86,20 +109,42 @@ class Resize(Operation):
     fit: Fit = "inside"
     background: Colour = "#000000"
     upscale: bool = False
+    gravity: Gravity | None = None
+    focus: Focus | None = None
+
+    @field_validator("gravity")
+    @classmethod
+    def _centre_is_the_default(cls, gravity: str | None) -> str | None:
+        # "center" is what cover always did: one meaning, one canonical form.
+        return None if gravity == "center" else gravity
 
     @model_validator(mode="after")
     def _needs_a_size(self) -> "Resize":
         if self.width is None and self.height is None:
             raise ValueError("resize needs a width, a height, or both")
+        if self.gravity is not None and self.fit != "cover":
+            raise ValueError(f'resize gravity applies to fit "cover" only, not "{self.fit}"')
+        check_focus(self.gravity, self.focus, "resize")
         return self
 
 
-class Crop(Operation):
+class Crop(FramedOperation):
+    """A width x height window, placed by explicit `x`/`y` offsets or by a `gravity`."""
+
     op: Literal["crop"] = "crop"
     x: Offset = 0
     y: Offset = 0
     width: Dimension
     height: Dimension
+    gravity: Gravity | None = None
+    focus: Focus | None = None
+
+    @model_validator(mode="after")
+    def _offsets_or_gravity(self) -> "Crop":
+        if self.gravity is not None and (self.x or self.y):
+            raise ValueError("crop takes either x/y offsets or a gravity, not both")
+        check_focus(self.gravity, self.focus, "crop")
+        return self
 
 
 class SmartCrop(Operation):

@@ -70,5 +70,13 @@ class RateLimiter:
             allowed, item.amount, stats.remaining, stats.reset_time - time.time()
         )
 
+    async def test(self, category: LimitCategory, identity: str) -> bool:
+        """Whether a hit would be allowed now, without spending one (fails open, like hit)."""
+        try:
+            return await self._strategy.test(self._items[category], category.value, identity)
+        except Exception:
+            log.warning("rate limit storage unavailable; allowing", exc_info=True)
+            return True
+
     async def ping(self) -> bool:
         return await self.storage.check()

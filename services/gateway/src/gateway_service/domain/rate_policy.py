@@ -10,6 +10,9 @@ class LimitCategory(StrEnum):
     UPLOADS = "uploads"
     TRANSFORMS = "transforms"
     READS = "reads"  # and every other request
+    # Public delivery, per account: every request, and those that start a new render.
+    DELIVERY_READS = "delivery_reads"
+    DELIVERY_RENDERS = "delivery_renders"
 
 
 _LOGIN_PATHS = frozenset({"/auth/login", "/auth/token", "/auth/register"})

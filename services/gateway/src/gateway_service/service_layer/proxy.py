@@ -44,7 +44,7 @@ def _client_fault(failure: BaseException) -> BaseException | None:
     return None
 
 
-def _error_for(upstream: Upstream, failure: UpstreamError) -> AppError:
+def upstream_failure(upstream: Upstream, failure: UpstreamError) -> AppError:
     name = upstream.value
     if isinstance(failure, UpstreamTimeout):
         UPSTREAM_ERRORS.labels(name, "timeout").inc()
@@ -94,7 +94,7 @@ class UpstreamProxy:
             if fault is not None:
                 raise fault from None  # the client's 408, not an upstream outage
             log.warning("%s upstream failed: %s", upstream.value, failure)
-            raise _error_for(upstream, failure) from failure
+            raise upstream_failure(upstream, failure) from failure
         try:
             await self._relay(response, scope, receive, send, upstream, extra_headers, cache_user)
         finally:

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
+from images_service.domain.delivery import Preset, SigningKey
 from images_service.domain.image import Image
 from images_service.domain.transformation import Transformation
 from images_service.domain.upload import Upload
@@ -98,6 +99,26 @@ processed_events = Table(
     Index("ix_processed_events_processed_at", "processed_at"),
 )
 
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner_id", Uuid, nullable=False, index=True),
+    Column("key", String(128), nullable=False),
+    Column("salt", String(128), nullable=False),
+    _timestamp("created_at"),
+)
+
+presets = Table(
+    "presets",
+    metadata,
+    Column("owner_id", Uuid, primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("spec", Text, nullable=False),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+)
+
 outbox = outbox_table(metadata)
 
 
@@ -108,3 +129,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Image, images)
     mapper_registry.map_imperatively(Transformation, transformations)
     mapper_registry.map_imperatively(Upload, uploads)
+    mapper_registry.map_imperatively(SigningKey, signing_keys)
+    mapper_registry.map_imperatively(Preset, presets)

@@ -105,3 +105,65 @@ class TransformationNotReady(Conflict):
             f"The transformation is {status}{detail}; its result is not available",
             details={"status": status, "error_code": error_code},
         )
+
+
+class SigningKeyNotFound(NotFound):
+    code = "signing_key_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No signing key with this id")
+
+
+class TooManySigningKeys(Conflict):
+    code = "too_many_signing_keys"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"An account holds at most {limit} signing keys; delete one first")
+
+
+class InvalidDeliveryOptions(AppError):
+    """Processing options that do not make a valid transformation: 400, naming the option."""
+
+    status_code = 400
+    code = "invalid_option"
+
+
+class PresetNotFound(NotFound):
+    code = "preset_not_found"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"No preset named {name!r}; create it with PUT /presets/{name}")
+        self.details = {"preset": name}
+
+
+class UnknownPreset(InvalidRequest):
+    code = "unknown_preset"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"No preset named {name!r}; create it with PUT /presets/{name}",
+            details=[{"field": "presets", "message": f"unknown preset {name!r}"}],
+        )
+
+
+class RenderBudgetExceeded(AppError):
+    status_code = 429
+    code = "render_budget_exceeded"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This account's budget for new renders is used up; already-made variants still "
+            "load. Try again in a minute.",
+            headers={"Retry-After": "60"},
+        )
+
+
+class StillRendering(AppError):
+    status_code = 503
+    code = "still_rendering"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The variant is still being made; try again in a moment",
+            headers={"Retry-After": "1", "Cache-Control": "no-store"},
+        )

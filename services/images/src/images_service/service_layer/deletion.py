@@ -70,11 +70,15 @@ def delete_image(
 
 
 def delete_owner_data(uow: ImagesUnitOfWork, storage: ObjectStorage, owner_id: uuid.UUID) -> int:
-    """Everything a deleted user had: images, variants, direct uploads. Returns images deleted."""
+    """Everything a deleted user had: images, variants, direct uploads, signing keys, presets.
+    Returns the number of images deleted."""
     with uow:
         image_ids = [image.id for image in uow.images.of_owner(owner_id)]
         for upload in uow.uploads.of_owner(owner_id):
             uow.uploads.delete(upload)
+        # The account's delivery URLs stop verifying (within the gateway's key cache TTL).
+        uow.signing_keys.delete_of_owner(owner_id)
+        uow.presets.delete_of_owner(owner_id)
         uow.commit()
     purge_images(uow, storage, image_ids)
     # Whatever else sits under the user's prefix (unfinished direct uploads, a PUT that landed

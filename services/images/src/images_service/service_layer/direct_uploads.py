@@ -29,7 +29,13 @@ from images_service.domain.errors import (
 from images_service.domain.formats import ACCEPTED_FORMATS, is_accepted_media_type
 from images_service.domain.image import Image
 from images_service.domain.upload import Upload
-from images_service.service_layer.images import clean_filename, new_image, utcnow
+from images_service.service_layer.images import (
+    EagerVariants,
+    clean_filename,
+    new_image,
+    request_eager_variants,
+    utcnow,
+)
 from images_service.service_layer.inspection import (
     InspectedImage,
     UploadLimits,
@@ -87,8 +93,10 @@ def complete_direct_upload(
     owner_id: uuid.UUID,
     upload_id: uuid.UUID,
     limits: UploadLimits,
+    eager: EagerVariants = EagerVariants(),
 ) -> tuple[Image, bool]:
-    """Register the uploaded object; returns (image, created). Completing twice is harmless."""
+    """Register the uploaded object (and request the eager presets' variants in the same
+    transaction); returns (image, created). Completing twice is harmless."""
     with uow:
         upload = uow.uploads.get_owned(upload_id, owner_id)  # locked: one completion at a time
         if upload is None:
@@ -111,6 +119,7 @@ def complete_direct_upload(
             image = new_image(upload.id, owner_id, key, upload.filename, inspected)
             uow.images.add(image)
             upload.complete(utcnow())
+            request_eager_variants(uow, image, eager)
             uow.commit()
         except BaseException:
             storage.delete([key])

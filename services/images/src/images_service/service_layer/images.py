@@ -3,6 +3,7 @@
 import unicodedata
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import BinaryIO
@@ -13,6 +14,7 @@ from images_service.domain.image import Image
 from images_service.domain.transformation import Transformation
 from images_service.service_layer.inspection import InspectedImage, UploadLimits, inspect_image
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
+from platform_common.transform_spec import TransformSpec
 
 
 def utcnow() -> datetime:
@@ -56,6 +58,32 @@ def new_image(
     )
 
 
+@dataclass(frozen=True)
+class EagerVariants:
+    """Presets whose variants are requested in the same transaction as the image row."""
+
+    presets: Sequence[str] = ()
+    topic: str = ""
+
+
+def request_eager_variants(uow: ImagesUnitOfWork, image: Image, eager: EagerVariants) -> bool:
+    """Inside the registering unit of work; True when work was queued (wake the relay)."""
+    # Imported here: transformations imports this module (utcnow), not the other way round.
+    from images_service.service_layer.presets import preset_specs
+    from images_service.service_layer.transformations import stage_transformation
+
+    if not eager.presets:
+        return False
+    uow.session.flush()  # the image row first: transformations reference it
+    queued = False
+    for spec in preset_specs(uow, image.owner_id, eager.presets):
+        _, new_work = stage_transformation(
+            uow, image, TransformSpec.model_validate(spec), eager.topic
+        )
+        queued = queued or new_work
+    return queued
+
+
 def register_image(
     uow: ImagesUnitOfWork,
     storage: ObjectStorage,
@@ -63,8 +91,10 @@ def register_image(
     file: BinaryIO,
     filename: str | None,
     limits: UploadLimits,
+    eager: EagerVariants = EagerVariants(),
 ) -> Image:
-    """Check the bytes, store them, record them; the object is removed if the record fails."""
+    """Check the bytes, store them, record them (and request the eager presets' variants in the
+    same transaction); the object is removed if the record fails."""
     clean_filename(filename)  # a bad name is refused before anything is stored
     inspected = inspect_image(file, limits)
     image_id = uuid.uuid4()
@@ -74,6 +104,7 @@ def register_image(
         with uow:
             image = new_image(image_id, owner_id, key, filename, inspected)
             uow.images.add(image)
+            request_eager_variants(uow, image, eager)
             uow.commit()
     except BaseException:
         storage.delete([key])

@@ -66,6 +66,36 @@ def _requested_event(
     )
 
 
+def stage_transformation(
+    uow: ImagesUnitOfWork, image: Image, spec: TransformSpec, topic: str
+) -> tuple[Transformation, bool]:
+    """Inside an open unit of work: find or add the variant and stage its request event.
+
+    Returns (transformation, new_work); the caller commits (with whatever else it wrote)."""
+    assets = _watermark_assets(uow, image.owner_id, spec)
+    key = variant_key(image.checksum_sha256, spec, image.format)
+    now = utcnow()
+    transformation = uow.transformations.by_variant(image.id, key)
+    if transformation is not None and transformation.status != TransformationStatus.FAILED:
+        transformation.touch(now)
+        return transformation, False
+    if transformation is None:
+        transformation = Transformation(
+            id=uuid.uuid4(),
+            image_id=image.id,
+            spec=spec.canonical_json(),
+            variant_key=key,
+            created_at=now,
+            updated_at=now,
+            last_requested_at=now,
+        )
+        uow.transformations.add(transformation)
+    else:
+        transformation.retry(now)  # asking again for a failed variant tries again
+    uow.publish(topic, str(image.id), _requested_event(image, transformation, spec, assets))
+    return transformation, True
+
+
 def _request_once(
     uow: ImagesUnitOfWork, request: TransformationRequest, topic: str
 ) -> tuple[Transformation, bool]:
@@ -73,32 +103,10 @@ def _request_once(
         image = uow.images.get_owned(request.image_id, request.owner_id)
         if image is None:
             raise ImageNotFound()
-        assets = _watermark_assets(uow, request.owner_id, request.spec)
-        key = variant_key(image.checksum_sha256, request.spec, image.format)
-        now = utcnow()
-        transformation = uow.transformations.by_variant(image.id, key)
-        if transformation is not None and transformation.status != TransformationStatus.FAILED:
-            if transformation.touch(now):
-                uow.commit()
-            return transformation, False
-        if transformation is None:
-            transformation = Transformation(
-                id=uuid.uuid4(),
-                image_id=image.id,
-                spec=request.spec.canonical_json(),
-                variant_key=key,
-                created_at=now,
-                updated_at=now,
-                last_requested_at=now,
-            )
-            uow.transformations.add(transformation)
-        else:
-            transformation.retry(now)  # asking again for a failed variant tries again
-        uow.publish(
-            topic, str(image.id), _requested_event(image, transformation, request.spec, assets)
-        )
-        uow.commit()
-        return transformation, True
+        transformation, new_work = stage_transformation(uow, image, request.spec, topic)
+        if uow.session.dirty or uow.session.new or new_work:
+            uow.commit()
+        return transformation, new_work
 
 
 def request_transformation(

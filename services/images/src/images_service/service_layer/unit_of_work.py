@@ -5,7 +5,9 @@ from sqlalchemy.orm import Session
 from images_service.adapters.orm import outbox
 from images_service.adapters.repositories import (
     ImageRepository,
+    PresetRepository,
     ProcessedEventRepository,
+    SigningKeyRepository,
     TransformationRepository,
     UploadRepository,
 )
@@ -25,12 +27,16 @@ class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
     transformations: TransformationRepository
     uploads: UploadRepository
     processed_events: ProcessedEventRepository
+    signing_keys: SigningKeyRepository
+    presets: PresetRepository
 
     def _open_repositories(self, session: Session) -> None:
         self.images = ImageRepository(session)
         self.transformations = TransformationRepository(session)
         self.uploads = UploadRepository(session)
         self.processed_events = ProcessedEventRepository(session)
+        self.signing_keys = SigningKeyRepository(session)
+        self.presets = PresetRepository(session)
 
     def publish(self, topic: str, key: str, event: Event) -> Envelope:
         """Stage an event: it reaches Kafka (via the outbox relay) only if this unit commits."""

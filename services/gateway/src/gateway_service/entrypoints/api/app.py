@@ -9,6 +9,7 @@ from gateway_service.bootstrap import Gateway
 from gateway_service.config import Settings, get_settings
 from gateway_service.domain.routes import Upstream
 from gateway_service.entrypoints.api.routes import docs, live
+from gateway_service.entrypoints.api.routes.delivery import delivery_routes
 from gateway_service.entrypoints.api.routes.proxy import proxy_routes
 from gateway_service.entrypoints.api.unmatched import rate_limited_not_found
 from platform_common.app import create_service_app
@@ -22,6 +23,9 @@ the auth service; `/images/*` and `/admin/*` by the images service. Use **Author
 
 Live status of your transformations: Server-Sent Events at `GET /events` and a WebSocket at
 `/ws` (token from `?token=`, the Authorization header or the `access_token` cookie).
+
+Public images: signed URLs in imgproxy's format at `/d/{account id}/{signature}/{options}/plain/
+{image id}@{extension}`, no credentials needed (keys: `/delivery/keys`; see the README).
 
 Rate limits answer 429 with `Retry-After` and `RateLimit-*` headers.
 """
@@ -50,6 +54,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.gateway = gateway
     # First in line: most requests are proxied, and no gateway route shares their prefixes.
-    app.router.routes[:0] = proxy_routes(gateway)
+    app.router.routes[:0] = proxy_routes(gateway) + delivery_routes(gateway)
     app.router.default = rate_limited_not_found(gateway, app.router.default)
     return app

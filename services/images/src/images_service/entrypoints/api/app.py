@@ -6,7 +6,16 @@ from images_service.adapters.object_storage import ObjectStorage
 from images_service.adapters.orm import outbox, start_mappers
 from images_service.config import Settings, get_settings
 from images_service.entrypoints.api.errors import install_dependency_error_handlers
-from images_service.entrypoints.api.routes import admin, images, transformations, uploads
+from images_service.entrypoints.api.routes import (
+    admin,
+    delivery_keys,
+    delivery_urls,
+    images,
+    internal_delivery,
+    presets,
+    transformations,
+    uploads,
+)
 from images_service.entrypoints.lifespan import lifespan
 from images_service.service_layer.notifications import StatusSignals
 from platform_common.app import create_service_app
@@ -31,7 +40,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             transformations.listing_router,
             images.router,
             transformations.router,
+            delivery_urls.router,
             admin.router,
+            delivery_keys.router,
+            presets.router,
+            internal_delivery.router,
         ],
         readiness_checks={
             "database": lambda: ping(engine),

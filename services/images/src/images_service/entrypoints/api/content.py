@@ -39,11 +39,12 @@ async def serve_object(
     key: str,
     media_type: str,
     etag: str,
+    allow_redirect: bool = True,
 ) -> Response:
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
     if etag_matches(request, etag):
         return Response(status_code=304, headers=headers)
-    if settings.content_via_redirect:
+    if settings.content_via_redirect and allow_redirect:
         url = await run_in_threadpool(
             storage.presigned_get, key, settings.presigned_get_expiry_seconds, media_type
         )

@@ -1,16 +1,18 @@
 """FastAPI dependencies, as Annotated aliases so routes read like their signature says."""
 
+import hmac
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.config import Settings
+from images_service.service_layer.delivery_urls import UrlSigner
 from images_service.service_layer.inspection import UploadLimits
 from images_service.service_layer.notifications import StatusSignals
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
-from platform_common.errors import Unauthorized
+from platform_common.errors import NotFound, Unauthorized
 from platform_common.outbox import OutboxRelay
 from platform_common.security.dependencies import AdminClaimsDep, ClaimsDep
 from platform_common.security.tokens import TokenClaims
@@ -57,11 +59,26 @@ def current_admin(claims: AdminClaimsDep) -> uuid.UUID:
     return _user_id(claims)
 
 
+def get_signer(settings: Annotated[Settings, Depends(get_settings)]) -> UrlSigner:
+    return UrlSigner(settings.public_base_url, settings.delivery_signature_size)
+
+
+def internal_caller(
+    settings: Annotated[Settings, Depends(get_settings)],
+    x_internal_token: Annotated[str, Header()] = "",
+) -> None:
+    """Internal routes answer only the gateway; to anyone else they do not exist."""
+    if not hmac.compare_digest(x_internal_token.encode(), settings.internal_api_token.encode()):
+        raise NotFound("Not Found")
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 UowDep = Annotated[ImagesUnitOfWork, Depends(get_uow)]
 StorageDep = Annotated[ObjectStorage, Depends(get_storage)]
 RelayDep = Annotated[OutboxRelay, Depends(get_relay)]
 SignalsDep = Annotated[StatusSignals, Depends(get_signals)]
+SignerDep = Annotated[UrlSigner, Depends(get_signer)]
+InternalCaller = Depends(internal_caller)
 LimitsDep = Annotated[UploadLimits, Depends(get_limits)]
 CurrentOwner = Annotated[uuid.UUID, Depends(current_owner)]
 CurrentAdmin = Annotated[uuid.UUID, Depends(current_admin)]

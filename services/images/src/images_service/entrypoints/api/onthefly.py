@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from images_service.adapters.object_storage import ObjectStorage
@@ -20,6 +20,7 @@ from images_service.domain.transformation import Transformation
 from images_service.entrypoints.api.content import serve_object
 from images_service.entrypoints.api.schemas import TransformationPublic
 from images_service.service_layer.notifications import StatusSignals, wait_until_finished
+from images_service.service_layer.presets import preset_spec, valid_name
 from images_service.service_layer.transformations import (
     TransformationRequest,
     request_transformation,
@@ -35,7 +36,11 @@ from platform_common.transform_spec import (
     spec_from_query,
 )
 
-OnTheFlyQuery = OnTheFlyParams
+
+class OnTheFlyQuery(OnTheFlyParams):
+    """The on-the-fly parameters, or `preset` naming one of the caller's presets."""
+
+    preset: str | None = Field(default=None, max_length=64)
 
 
 @dataclass(frozen=True)
@@ -61,10 +66,18 @@ class TransformationFailed(AppError):
         )
 
 
-def spec_of(params: OnTheFlyParams) -> TransformSpec | None:
+def spec_of(params: OnTheFlyQuery, uow: ImagesUnitOfWork, owner: uuid.UUID) -> TransformSpec | None:
     """None when no variant parameter is given (the original is wanted)."""
+    given = params.model_dump(exclude_none=True)
+    if params.preset is not None:
+        if len(given) > 1:
+            raise InvalidRequest(
+                "Give either preset or w/h/fit/format/q, not both",
+                details=[{"field": "preset", "message": "combined with other parameters"}],
+            )
+        return preset_spec(uow, owner, valid_name(params.preset))
     try:
-        return spec_from_query(params.model_dump(exclude_none=True))
+        return spec_from_query(given)
     except ValidationError as exc:
         raise InvalidRequest(f"Invalid variant parameters: {describe_errors(exc)}") from exc
 

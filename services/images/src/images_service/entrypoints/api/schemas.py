@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from images_service.domain.delivery import Preset, SigningKey
 from images_service.domain.image import Image
 from images_service.domain.transformation import Transformation
 
@@ -82,6 +83,10 @@ class ImagePublic(BaseModel):
     url: str = Field(description="Where the original's bytes are served")
     links: dict[str, str]
     transformations: list[TransformationPublic] | None = None
+    delivery: "DeliveryUrls | None" = Field(
+        default=None,
+        description="Signed public URLs, when asked for with `signed_presets` (see the README)",
+    )
 
     @classmethod
     def of(
@@ -150,3 +155,78 @@ class StoredObjectPublic(BaseModel):
 class StoredObjectPage(BaseModel):
     items: list[StoredObjectPublic]
     next_cursor: str | None
+
+
+class DeliveryUrls(BaseModel):
+    original: str = Field(description="The original (re-encoded, metadata stripped)")
+    presets: dict[str, str] = Field(description="One URL per preset named in `signed_presets`")
+
+
+class SigningKeyPublic(BaseModel):
+    id: uuid.UUID
+    created_at: datetime
+
+    @classmethod
+    def of(cls, key: SigningKey) -> "SigningKeyPublic":
+        return cls(id=key.id, created_at=key.created_at)
+
+
+class SigningKeyCreated(SigningKeyPublic):
+    key: str = Field(description="Hex key (IMGPROXY_KEY); shown only in this answer")
+    salt: str = Field(description="Hex salt (IMGPROXY_SALT); shown only in this answer")
+
+    @classmethod
+    def of(cls, key: SigningKey) -> "SigningKeyCreated":
+        return cls(id=key.id, created_at=key.created_at, key=key.key, salt=key.salt)
+
+
+class PresetPublic(BaseModel):
+    name: str
+    spec: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, preset: Preset) -> "PresetPublic":
+        return cls(
+            name=preset.name,
+            spec=json.loads(preset.spec),
+            created_at=preset.created_at,
+            updated_at=preset.updated_at,
+        )
+
+
+class PresetReference(BaseModel):
+    """`{"preset": "thumb"}`: a transform request that names one of your presets."""
+
+    model_config = {"extra": "forbid"}
+
+    preset: str = Field(max_length=64)
+
+
+class CompleteUploadRequest(BaseModel):
+    presets: list[str] = Field(
+        default_factory=list, max_length=20, description="Presets to make at once (eager variants)"
+    )
+
+
+class DeliveryUrlRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    options: str | None = Field(
+        default=None,
+        max_length=2000,
+        examples=["rs:fill:300:200/q:80"],
+        description="imgproxy processing options, separated by '/'",
+    )
+    preset: str | None = Field(default=None, max_length=64)
+    extension: str | None = Field(default=None, max_length=8, examples=["webp"])
+    expires_in: int | None = Field(default=None, ge=1, description="Seconds the URL stays valid")
+
+
+class DeliveryUrlPublic(BaseModel):
+    url: str
+    expires_at: datetime | None
+
+
+ImagePublic.model_rebuild()

@@ -6,6 +6,7 @@ the 413 come as soon as the limit is passed, not after the whole body arrived.
 """
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -15,6 +16,7 @@ from images_service.domain.errors import InvalidRequest, UploadTooLarge
 from platform_common.errors import AppError
 
 FILE_FIELD = "file"
+PRESETS_FIELD = "presets"  # optional: comma-separated presets to make at once (eager variants)
 # Boundaries, part headers and a few small fields around the file.
 FORM_OVERHEAD_BYTES = 64 * 1024
 
@@ -38,8 +40,17 @@ async def _limited(
         yield chunk
 
 
-async def receive_file(request: Request, max_bytes: int) -> UploadFile:
-    """The uploaded file part (spooled); the caller closes it."""
+@dataclass(frozen=True)
+class ReceivedUpload:
+    file: UploadFile
+    presets: str | None
+
+    async def close(self) -> None:
+        await self.file.close()
+
+
+async def receive_file(request: Request, max_bytes: int) -> ReceivedUpload:
+    """The uploaded file part (spooled) and the `presets` field; the caller closes it."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise MultipartRequired()
     body_limit = max_bytes + FORM_OVERHEAD_BYTES
@@ -63,4 +74,11 @@ async def receive_file(request: Request, max_bytes: int) -> UploadFile:
             f"No file in the form: send the image in a multipart field named '{FILE_FIELD}'",
             details=[{"field": FILE_FIELD, "message": "Field required"}],
         )
-    return upload
+    presets = form.get(PRESETS_FIELD)
+    if presets is not None and not isinstance(presets, str):
+        await form.close()
+        raise InvalidRequest(
+            f"'{PRESETS_FIELD}' is a text field: comma-separated preset names",
+            details=[{"field": PRESETS_FIELD, "message": "must be text"}],
+        )
+    return ReceivedUpload(upload, presets)

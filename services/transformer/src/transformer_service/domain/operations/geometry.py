@@ -10,6 +10,7 @@ import pyvips
 from platform_common.transform_spec import Crop, Resize, Rotate, SmartCrop
 from transformer_service.domain.bands import background_for
 from transformer_service.domain.errors import InvalidOperation
+from transformer_service.domain.operations.framing import place_window
 
 # libvips' "as large as you like" for the unconstrained side of a thumbnail box.
 UNBOUNDED = 10_000_000
@@ -22,6 +23,13 @@ def thumbnail_options(op: Resize, width: int, height: int) -> tuple[int, dict[st
     means the same wherever it sits in the pipeline."""
     box_width, box_height = op.width or UNBOUNDED, op.height or UNBOUNDED
     options: dict[str, object] = {"height": box_height, "size": "both" if op.upscale else "down"}
+    if op.width and op.height and op.fit == "cover" and op.gravity:
+        # Scale to cover the box whole; finish_resize then cuts the window where gravity says.
+        scale = max(op.width / width, op.height / height)
+        scale = scale if op.upscale else min(scale, 1.0)
+        cover_width = max(1, round(width * scale))
+        options.update(height=max(1, round(height * scale)), size="force")
+        return cover_width, options
     if op.width and op.height and op.fit == "cover":
         options["crop"] = "centre"
     elif op.width and op.height and op.fit == "fill":
@@ -32,7 +40,10 @@ def thumbnail_options(op: Resize, width: int, height: int) -> tuple[int, dict[st
 
 
 def finish_resize(image: pyvips.Image, op: Resize) -> pyvips.Image:
-    """`contain` pads the scaled image to the whole box with the background colour."""
+    """`contain` pads the scaled image to the whole box with the background colour; `cover` with a
+    gravity cuts the box out of the covering image."""
+    if op.fit == "cover" and op.gravity and op.width and op.height:
+        return place_window(image, op.width, op.height, op.gravity, op.focus)
     if op.fit != "contain" or not (op.width and op.height):
         return image
     if (image.width, image.height) == (op.width, op.height):
@@ -48,6 +59,13 @@ def resize(image: pyvips.Image, op: Resize) -> pyvips.Image:
 
 
 def crop(image: pyvips.Image, op: Crop) -> pyvips.Image:
+    if op.gravity:
+        if op.width > image.width or op.height > image.height:
+            raise InvalidOperation(
+                f"crop {op.width}x{op.height} is larger than the "
+                f"{image.width}x{image.height} image; resize first or ask for a smaller crop"
+            )
+        return place_window(image, op.width, op.height, op.gravity, op.focus)
     if op.x + op.width > image.width or op.y + op.height > image.height:
         raise InvalidOperation(
             f"crop {op.width}x{op.height} at ({op.x}, {op.y}) falls outside the "
@@ -62,7 +80,8 @@ def smart_crop(image: pyvips.Image, op: SmartCrop) -> pyvips.Image:
             f"smart_crop {op.width}x{op.height} is larger than the "
             f"{image.width}x{image.height} image; resize first or ask for a smaller crop"
         )
-    return image.copy_memory().smartcrop(op.width, op.height, interesting=op.interesting)
+    gravity = "smart" if op.interesting == "attention" else "entropy"
+    return place_window(image, op.width, op.height, gravity)
 
 
 def rotate(image: pyvips.Image, op: Rotate) -> pyvips.Image:

@@ -4,6 +4,8 @@ A raw ASGI endpoint, not a FastAPI route: no Request object, no body parsing, no
 resolution, so the work added to each request is the least the job allows.
 """
 
+import uuid
+
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
@@ -15,6 +17,8 @@ from gateway_service.domain.routes import ROUTE_TABLE, resolve, route_label
 from gateway_service.entrypoints.api.deps import rate_limit, too_many_requests
 from platform_common.client_address import client_address
 from platform_common.security.dependencies import token_from_headers
+
+SIGNING_KEYS_PREFIX = "/delivery/keys/"
 
 
 class MetricsRoute:
@@ -63,6 +67,10 @@ class ProxyEndpoint:
             extra_headers=extra_headers,
             cache_user=claims.subject if cacheable and claims else None,
         )
+        if method == "DELETE" and path.startswith(SIGNING_KEYS_PREFIX) and claims is not None:
+            # This replica stops accepting the deleted key's URLs at once (others within
+            # delivery_key_cache_seconds).
+            gateway.delivery_keys.forget(uuid.UUID(claims.subject))
 
 
 def proxy_routes(gateway: Gateway) -> list[BaseRoute]:

@@ -16,22 +16,35 @@ from images_service.entrypoints.api.deps import (
     RelayDep,
     SettingsDep,
     SignalsDep,
+    SignerDep,
     StorageDep,
     UowDep,
 )
 from images_service.entrypoints.api.schemas import DeletionAccepted, ImagePage, ImagePublic
 from images_service.entrypoints.api.upload_form import receive_file
 from images_service.service_layer.deletion import delete_image
+from images_service.service_layer.delivery_urls import preset_urls
 from images_service.service_layer.images import (
+    EagerVariants,
     get_image,
     get_owned_image,
     list_images,
     register_image,
 )
+from images_service.service_layer.presets import parse_preset_list
 
 router = APIRouter(prefix="/images", tags=["images"])
 
 MAX_PAGE_SIZE = 100
+# `?signed_presets=thumb,large` adds signed public URLs for the original and those presets;
+# `?signed_presets=` (empty) for the original only.
+SignedPresets = Annotated[
+    str | None,
+    Query(
+        max_length=1000,
+        description="Add signed delivery URLs: the original and these comma-separated presets",
+    ),
+]
 # Far beyond any real listing; bounds the SQL offset (a fuzzer's page=10**22 is a 422, not a 500).
 MAX_PAGE = 1_000_000
 
@@ -43,7 +56,13 @@ _MULTIPART_BODY = {
                 "schema": {
                     "type": "object",
                     "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "presets": {
+                            "type": "string",
+                            "description": "Comma-separated presets to make at once",
+                        },
+                    },
                 }
             }
         },
@@ -65,26 +84,49 @@ async def upload_image(
     uow: UowDep,
     storage: StorageDep,
     limits: LimitsDep,
+    settings: SettingsDep,
+    relay: RelayDep,
 ) -> ImagePublic:
     upload = await receive_file(request, limits.max_bytes)
     try:
+        eager = EagerVariants(parse_preset_list(upload.presets), settings.topic_transform_requested)
         image = await run_in_threadpool(
-            register_image, uow, storage, owner, upload.file, upload.filename, limits
+            register_image,
+            uow,
+            storage,
+            owner,
+            upload.file.file,
+            upload.file.filename,
+            limits,
+            eager,
         )
     finally:
         await upload.close()
+    if eager.presets:
+        relay.wake()
     response.headers["Location"] = f"/images/{image.id}"
-    return ImagePublic.of(image, [])
+    with uow:
+        transformations = uow.transformations.of_image(image.id)
+    return ImagePublic.of(image, transformations)
 
 
 @router.get("", summary="Your images, newest first")
 def list_my_images(
     owner: CurrentOwner,
     uow: UowDep,
+    signer: SignerDep,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     limit: Annotated[int, Query(ge=1, description=f"capped at {MAX_PAGE_SIZE}")] = 10,
+    signed_presets: SignedPresets = None,
 ) -> ImagePage:
-    return image_page(uow, owner, page, limit)
+    listing = image_page(uow, owner, page, limit)
+    if signed_presets is not None:
+        ids = [item.id for item in listing.items]
+        urls = preset_urls(uow, signer, owner, ids, parse_preset_list(signed_presets))
+        listing.items = [
+            item.model_copy(update={"delivery": urls[item.id]}) for item in listing.items
+        ]
+    return listing
 
 
 def image_page(uow: UowDep, owner: uuid.UUID | None, page: int, limit: int) -> ImagePage:
@@ -100,9 +142,19 @@ def image_page(uow: UowDep, owner: uuid.UUID | None, page: int, limit: int) -> I
 
 
 @router.get("/{image_id}", summary="An image's details, URL and transformations")
-def image_details(image_id: uuid.UUID, owner: CurrentOwner, uow: UowDep) -> ImagePublic:
+def image_details(
+    image_id: uuid.UUID,
+    owner: CurrentOwner,
+    uow: UowDep,
+    signer: SignerDep,
+    signed_presets: SignedPresets = None,
+) -> ImagePublic:
     image, transformations = get_image(uow, owner, image_id)
-    return ImagePublic.of(image, transformations)
+    details = ImagePublic.of(image, transformations)
+    if signed_presets is not None:
+        urls = preset_urls(uow, signer, owner, [image.id], parse_preset_list(signed_presets))
+        details.delivery = urls[image.id]  # type: ignore[assignment]
+    return details
 
 
 @router.get(
@@ -126,7 +178,7 @@ async def image_content(
     signals: SignalsDep,
     params: Annotated[onthefly.OnTheFlyQuery, Query()],
 ) -> Response:
-    spec = onthefly.spec_of(params)
+    spec = await run_in_threadpool(onthefly.spec_of, params, uow, owner)
     if spec is not None:
         context = onthefly.Context(uow, storage, settings, relay, signals)
         return await onthefly.serve_variant(request, context, owner, image_id, spec)

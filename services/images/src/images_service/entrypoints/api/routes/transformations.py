@@ -1,10 +1,11 @@
 """Transformation requests, their status and their results."""
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import Discriminator, Tag
 from starlette.concurrency import run_in_threadpool
 
 from images_service.entrypoints.api.content import serve_object
@@ -15,7 +16,8 @@ from images_service.entrypoints.api.deps import (
     StorageDep,
     UowDep,
 )
-from images_service.entrypoints.api.schemas import TransformationPublic
+from images_service.entrypoints.api.schemas import PresetReference, TransformationPublic
+from images_service.service_layer.presets import preset_spec, valid_name
 from images_service.service_layer.transformations import (
     TransformationRequest,
     get_transformation,
@@ -29,6 +31,19 @@ router = APIRouter(prefix="/images/{image_id}", tags=["transformations"])
 # Declared on its own router, included before /images/{image_id}, which would otherwise claim
 # "transformations" as an image id.
 listing_router = APIRouter(prefix="/images", tags=["transformations"])
+
+
+def _body_kind(value: Any) -> str:
+    named = isinstance(value, PresetReference) or (isinstance(value, dict) and "preset" in value)
+    return "preset" if named else "spec"
+
+
+# A transform request is a spec (ordered or object form) or {"preset": name}.
+TransformBody = Annotated[
+    Annotated[TransformSpec, Tag("spec")] | Annotated[PresetReference, Tag("preset")],
+    Discriminator(_body_kind),
+    Body(),
+]
 
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
     "unfinished": ("pending", "processing"),
@@ -64,12 +79,16 @@ def list_transformations(
 )
 async def transform_image(
     image_id: uuid.UUID,
-    spec: TransformSpec,
+    body: TransformBody,
     owner: CurrentOwner,
     uow: UowDep,
     settings: SettingsDep,
     relay: RelayDep,
 ) -> JSONResponse:
+    if isinstance(body, PresetReference):
+        spec = await run_in_threadpool(preset_spec, uow, owner, valid_name(body.preset))
+    else:
+        spec = body
     transformation, new_work = await run_in_threadpool(
         request_transformation,
         uow,

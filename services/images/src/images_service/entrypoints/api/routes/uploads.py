@@ -12,6 +12,7 @@ from images_service.entrypoints.api.deps import (
     UowDep,
 )
 from images_service.entrypoints.api.schemas import (
+    CompleteUploadRequest,
     DirectUploadRequest,
     DirectUploadTicket,
     ImagePublic,
@@ -20,6 +21,8 @@ from images_service.service_layer.direct_uploads import (
     complete_direct_upload,
     start_direct_upload,
 )
+from images_service.service_layer.images import EagerVariants
+from images_service.service_layer.presets import parse_preset_list
 
 router = APIRouter(prefix="/images/uploads", tags=["uploads"])
 
@@ -70,8 +73,14 @@ def complete_upload(
     uow: UowDep,
     storage: StorageDep,
     limits: LimitsDep,
+    settings: SettingsDep,
+    body: CompleteUploadRequest | None = None,
 ) -> ImagePublic:
-    image, created = complete_direct_upload(uow, storage, owner, upload_id, limits)
+    names = parse_preset_list(body.presets if body else None)
+    eager = EagerVariants(names, settings.topic_transform_requested)
+    image, created = complete_direct_upload(uow, storage, owner, upload_id, limits, eager)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     response.headers["Location"] = f"/images/{image.id}"
-    return ImagePublic.of(image, [])
+    with uow:
+        transformations = uow.transformations.of_image(image.id)
+    return ImagePublic.of(image, transformations)
