@@ -10,6 +10,7 @@ BIN    := $(VENV)/bin
 UV_VERSION := 0.13.8
 IMAGE_TAG  ?= dev
 OVERLAY    ?= dev
+CHROMIUM   := /usr/bin/chromium
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -17,7 +18,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # CI runs the slow fault-injection tests too; locally `make test` keeps to the fast set.
 PYTEST_SELECTION := $(if $(CI),,-m "not slow")
 
-.PHONY: help install fonts run up test test-all lint format bench images k8s clean distclean
+.PHONY: help install fonts chromium run up test test-all lint format bench images k8s clean distclean
 
 help:
 	@echo "make run       start the whole platform locally (gateway on http://127.0.0.1:8000)"
@@ -42,7 +43,18 @@ $(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard */*/pyproject.toml) 
 	$(BIN)/devstack fetch
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(CHROMIUM)
+
+# The browser tests (tests/e2e/test_e2e_console*.py) drive Debian's Chromium through Playwright;
+# Playwright's own browser download is never used.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+		echo "The browser tests need Chromium at $(CHROMIUM): install Debian's chromium package (apt-get install chromium), then run make again"; \
+		exit 1; \
+	fi
+chromium: $(CHROMIUM)
 
 # The transformer's text watermarks render with DejaVu Sans; the one system package we need.
 WATERMARK_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf

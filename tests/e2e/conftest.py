@@ -10,7 +10,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the e2e_kit helpers
 
 from e2e_kit.api import Account, Gateway, User
+from e2e_kit.browser import release_event_loop, running_browser
 from e2e_kit.platform import ADMIN, E2E_ENV, E2E_RESTARTS, PlatformControl, apply_env
+from playwright.sync_api import Browser
 
 
 @pytest.fixture(scope="session")
@@ -73,3 +75,18 @@ def admin(gateway: Gateway) -> Iterator[User]:
     admin_user = User(gateway, account)
     yield admin_user
     admin_user.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium (Debian's /usr/bin/chromium) under Playwright's sync API, shared by the
+    session; each test opens its own context (cookies, storage) with `browser.new_context()`."""
+    with running_browser() as the_browser:
+        yield the_browser
+
+
+@pytest.fixture(autouse=True)
+def _event_loop_free_after_browser_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "browser" in request.fixturenames:
+        release_event_loop()
