@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the e2e_kit helpers
 
 from e2e_kit.api import Account, Gateway, User
-from e2e_kit.browser import release_event_loop, running_browser
+from e2e_kit.browser import hold_event_loop, release_event_loop, running_browser
 from e2e_kit.platform import ADMIN, E2E_ENV, E2E_RESTARTS, PlatformControl, apply_env
 from playwright.sync_api import Browser
 
@@ -86,7 +86,11 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(autouse=True)
-def _event_loop_free_after_browser_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+def _event_loop_free_between_browser_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """See e2e_kit.browser.hold_event_loop: asyncio tests after a browser test keep working."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    hold_event_loop(request.getfixturevalue("browser"))
     yield
-    if "browser" in request.fixturenames:
-        release_event_loop()
+    release_event_loop()

@@ -48,18 +48,32 @@ def launch(playwright: Playwright) -> Browser:
 
 @contextlib.contextmanager
 def running_browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
+    manager = sync_playwright()
+    playwright = manager.start()
+    try:
         browser = launch(playwright)
         try:
             yield browser
         finally:
+            hold_event_loop(browser)
             browser.close()
-            release_event_loop()
+    finally:
+        playwright.stop()
+
+
+# Between two calls, Playwright's sync API leaves its own event loop marked as running in this
+# thread (and needs it so marked when the next call starts). An asyncio test later in the same
+# session would then refuse to start its own loop, so browser tests hold the mark only while
+# they run.
+def _playwright_loop(browser: Browser) -> asyncio.AbstractEventLoop:
+    return browser._loop  # the loop the sync API dispatches on
+
+
+def hold_event_loop(browser: Browser) -> None:
+    asyncio.events._set_running_loop(_playwright_loop(browser))
 
 
 def release_event_loop() -> None:
-    """Between two calls, Playwright's sync API leaves its own event loop marked as running in
-    this thread; an asyncio test later in the session would then refuse to start its loop."""
     asyncio.events._set_running_loop(None)
 
 
@@ -113,6 +127,10 @@ def screenshot(target: Page | Locator, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     if isinstance(target, Page):
         target.screenshot(path=str(path), full_page=True)
-    else:
-        target.screenshot(path=str(path))
+        return path
+    # Clipped from a full-page capture, so a sticky header cannot cover the element.
+    target.page.evaluate("window.scrollTo(0, 0)")
+    box = target.bounding_box()
+    assert box is not None, "the element to capture is not on the page"
+    target.page.screenshot(path=str(path), full_page=True, clip=box)
     return path

@@ -2,7 +2,7 @@
 // the order the user arranges; art styles as one-click starting points; output options.
 
 import { api, describeError } from "./api.js";
-import { clear, h, uid } from "./dom.js";
+import { append, clear, h, uid } from "./dom.js";
 import { createGroup, humanize } from "./fields.js";
 import { transformModel, unwrapNullable } from "./openapi.js";
 
@@ -128,11 +128,11 @@ export async function renderBuilder(container, { imageId, signal, choicesFor, on
     const moveDown = h("button", { type: "button", class: "icon-button", text: "↓", onclick: () => move(step, 1) });
     const remove = h("button", { type: "button", class: "icon-button", text: "✕", onclick: () => removeStep(step) });
     step.buttons = { moveUp, moveDown, remove };
-    card.append(
+    append(card, [
       h("div", { class: "step-head" }, title, h("div", { class: "step-tools" }, moveUp, moveDown, remove)),
       operation.description ? h("p", { class: "hint", text: operation.description.replace(/`/g, "") }) : null,
       group.empty ? h("p", { class: "hint", text: "No settings." }) : group.element,
-    );
+    ]);
     steps.push(step);
     list.append(card);
     for (const [property, value] of Object.entries(preset ?? {})) if (property !== "op") setValue(card, property, value);

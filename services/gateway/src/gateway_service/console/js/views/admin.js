@@ -1,13 +1,14 @@
 // Administration (admin role): every user, everyone's images, the storage bucket's objects.
 
 import { api, describeError } from "../api.js";
-import { clear, formatBytes, h, timeElement } from "../dom.js";
+import { append, clear, formatBytes, h, timeElement } from "../dom.js";
 import { isAdmin } from "../session.js";
 
 const PAGE = 20;
 
 function table(caption, columns, rows) {
-  return h("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": caption },
+  // Focusable, so a table wider than a phone scrolls sideways by keyboard too.
+  return h("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": `${caption} (table)` },
     h("table", {},
       h("caption", { class: "visually-hidden", text: caption }),
       h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", text: c })))),
@@ -21,7 +22,7 @@ function section(id, title, load) {
   const element = h("section", { class: "panel", "aria-labelledby": id }, h("h2", { id, text: title }), body);
   const show = async (...args) => {
     try {
-      clear(body).append(...(await load(...args, show)));
+      append(clear(body), await load(...args, show));
     } catch (error) {
       if (error?.name === "AbortError") return;
       clear(body).append(h("p", { class: "notice notice-error", role: "alert", text: describeError(error) }));

@@ -55,6 +55,9 @@ export async function renderGallery(main, { query, signal, settings }) {
     enqueue([...(event.dataTransfer?.files ?? [])]);
   });
 
+  // Files may be chosen before the first page of images has arrived.
+  const queue = [];
+  let active = 0;
   await loadPage();
 
   async function loadPage() {
@@ -93,8 +96,6 @@ export async function renderGallery(main, { query, signal, settings }) {
   }
 
   // Uploads ----------------------------------------------------------------------------------
-  const queue = [];
-  let active = 0;
 
   function enqueue(files) {
     for (const file of files) {
