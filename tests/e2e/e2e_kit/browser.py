@@ -125,11 +125,13 @@ def screenshot(target: Page | Locator, name: str) -> Path:
     """`.artifacts/console/<name>.png`: the whole page, or just one element of it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # From the top: a full-page capture of a scrolled page draws sticky headers mid-page.
+    page = target if isinstance(target, Page) else target.page
+    page.evaluate("window.scrollTo(0, 0)")
     if isinstance(target, Page):
         target.screenshot(path=str(path), full_page=True)
         return path
     # Clipped from a full-page capture, so a sticky header cannot cover the element.
-    target.page.evaluate("window.scrollTo(0, 0)")
     box = target.bounding_box()
     assert box is not None, "the element to capture is not on the page"
     target.page.screenshot(path=str(path), full_page=True, clip=box)
