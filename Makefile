@@ -1,6 +1,7 @@
 # The entry points. On a fresh machine (Python 3.11+, Java 17+, Maven) `make run` and `make test`
 # install everything they need into this folder: uv into .tools/, the workspace into .venv/,
-# the Kafka broker jars into deploy/local/.cache/. Nothing is installed system-wide.
+# the Kafka broker jars into deploy/local/.cache/. System-wide, as root, only what has no other
+# way in: the DejaVu fonts and Debian's chromium (for the browser tests).
 
 PYTHON ?= python3
 TOOLS  := .tools
