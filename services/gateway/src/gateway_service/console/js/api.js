@@ -21,7 +21,7 @@ export function onSignedOut(listener) {
 let refreshing = null;
 let refreshSupported = true;
 
-async function refreshSession() {
+export async function refreshSession() {
   // Servers with refresh tokens renew the access cookie here; others do not have the route.
   if (!refreshSupported) return false;
   refreshing ??= fetch("/auth/refresh", { method: "POST", credentials: "same-origin" })

@@ -1,12 +1,19 @@
 // Who is signed in. The token lives only in the HttpOnly cookie; the console never sees it.
 
-import { api } from "./api.js";
+import { api, refreshSession } from "./api.js";
 
 export const session = { user: null };
+// Set while this browser has signed in and not out: then an expired access cookie is worth a
+// refresh (the refresh cookie is sent to /auth/refresh only, so the gateway cannot tell).
+const HAD_SESSION = "console.signed-in";
 
 /** The signed-in user, or null; asks the gateway first so a signed-out visit is not a 401. */
 export async function loadSession() {
-  const { signed_in: signedIn } = await api("GET", "/console/session");
+  let { signed_in: signedIn } = await api("GET", "/console/session");
+  if (!signedIn && localStorage.getItem(HAD_SESSION)) {
+    signedIn = await refreshSession();
+    if (!signedIn) localStorage.removeItem(HAD_SESSION);
+  }
   session.user = signedIn ? await api("GET", "/auth/me").catch(() => null) : null;
   return session.user;
 }
@@ -14,6 +21,7 @@ export async function loadSession() {
 export async function signIn(username, password, rememberMe) {
   await api("POST", "/auth/login", { json: { username, password, remember_me: rememberMe } });
   session.user = await api("GET", "/auth/me");
+  localStorage.setItem(HAD_SESSION, "1");
   return session.user;
 }
 
@@ -28,6 +36,7 @@ export async function signOut() {
     await api("POST", "/auth/logout");
   } finally {
     session.user = null;
+    localStorage.removeItem(HAD_SESSION);
   }
 }
 
