@@ -88,9 +88,11 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(autouse=True)
 def _event_loop_free_between_browser_tests(request: pytest.FixtureRequest) -> Iterator[None]:
     """See e2e_kit.browser.hold_event_loop: asyncio tests after a browser test keep working."""
-    if "browser" not in request.fixturenames:
+    # A module may have a `browser` fixture of its own (test_e2e_csrf's cookie client).
+    used = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    if not isinstance(used, Browser):
         yield
         return
-    hold_event_loop(request.getfixturevalue("browser"))
+    hold_event_loop(used)
     yield
     release_event_loop()

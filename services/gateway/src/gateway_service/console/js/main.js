@@ -69,7 +69,7 @@ async function route() {
     await match.r.view(main, params);
   } catch (error) {
     if (error?.name === "AbortError") return;
-    console.warn(error); // eslint-disable-line no-console
+    console.warn(error); // a view that failed to render: the page says why
     clear(main).append(h("p", { class: "notice notice-error", role: "alert", text: error.message }));
   }
   // Moving focus to the new view tells keyboard and screen-reader users the page changed.
