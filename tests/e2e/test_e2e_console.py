@@ -67,7 +67,7 @@ def test_journey_upload_transform_and_delete(
         page.get_by_label("Operation", exact=True).select_option("sepia")
         page.get_by_role("button", name="Add operation").click()
         expect(page.locator("li.step")).to_have_count(2)
-        builder = page.locator("form.builder")
+        builder = page.locator(".builder-panel")
         builder.scroll_into_view_if_needed()
         screenshot(builder, "builder")
         page.get_by_role("button", name="Request transformation").click()
