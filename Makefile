@@ -1,6 +1,7 @@
 # The entry points. On a fresh machine (Python 3.11+, Java 17+, Maven) `make run` and `make test`
 # install everything they need into this folder: uv into .tools/, the workspace into .venv/,
-# the Kafka broker jars into deploy/local/.cache/. Nothing is installed system-wide.
+# the Kafka broker jars into deploy/local/.cache/. System-wide, as root, only what has no other
+# way in: the DejaVu fonts and Debian's chromium (for the browser tests).
 
 PYTHON ?= python3
 TOOLS  := .tools
@@ -10,6 +11,7 @@ BIN    := $(VENV)/bin
 UV_VERSION := 0.13.8
 IMAGE_TAG  ?= dev
 OVERLAY    ?= dev
+CHROMIUM   := /usr/bin/chromium
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -38,12 +40,22 @@ $(UV):
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard */*/pyproject.toml) deploy/local/pyproject.toml
 	$(UV) sync --frozen --all-packages
 	@test -e $(WATERMARK_FONT) || $(MAKE) --no-print-directory fonts
-	@test -x $(CHROMIUM) || $(MAKE) --no-print-directory chromium
 	$(BIN)/devstack check
 	$(BIN)/devstack fetch
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(CHROMIUM)
+
+# The browser tests (tests/e2e/test_e2e_console*.py) drive Debian's Chromium through Playwright;
+# Playwright's own browser download is never used.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+		echo "The browser tests need Chromium at $(CHROMIUM): install Debian's chromium package (apt-get install chromium), then run make again"; \
+		exit 1; \
+	fi
+chromium: $(CHROMIUM)
 
 # The transformer's text watermarks render with DejaVu Sans; the one system package we need.
 WATERMARK_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
@@ -52,16 +64,6 @@ fonts:
 		apt-get update -qq && apt-get install -y -qq fonts-dejavu-core; \
 	else \
 		echo "Text watermarks need the DejaVu fonts: install fonts-dejavu-core, then run make again"; \
-		exit 1; \
-	fi
-
-# The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
-CHROMIUM := /usr/bin/chromium
-chromium:
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && apt-get install -y -qq chromium; \
-	else \
-		echo "The browser tests need Chromium: install the chromium package, then run make again"; \
 		exit 1; \
 	fi
 

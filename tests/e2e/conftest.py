@@ -10,8 +10,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the e2e_kit helpers
 
 from e2e_kit.api import Account, Gateway, User
-from e2e_kit.browser import launched_chromium
+from e2e_kit.browser import hold_event_loop, release_event_loop, running_browser
 from e2e_kit.platform import ADMIN, E2E_ENV, E2E_RESTARTS, PlatformControl, apply_env
+from playwright.sync_api import Browser
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +78,21 @@ def admin(gateway: Gateway) -> Iterator[User]:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """A headless Chromium (Playwright `Browser`) shared by the session's browser tests."""
-    with launched_chromium() as chromium:
-        yield chromium
+def browser() -> Iterator[Browser]:
+    """Headless Chromium (Debian's /usr/bin/chromium) under Playwright's sync API, shared by the
+    session; each test opens its own context (cookies, storage) with `browser.new_context()`."""
+    with running_browser() as the_browser:
+        yield the_browser
+
+
+@pytest.fixture(autouse=True)
+def _event_loop_free_between_browser_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """See e2e_kit.browser.hold_event_loop: asyncio tests after a browser test keep working."""
+    # A module may have a `browser` fixture of its own (test_e2e_csrf's cookie client).
+    used = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    if not isinstance(used, Browser):
+        yield
+        return
+    hold_event_loop(used)
+    yield
+    release_event_loop()

@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from platform_common.settings import BaseServiceSettings, DeliverySettings, TopicSettings
 
@@ -67,6 +67,21 @@ class Settings(BaseServiceSettings, TopicSettings, DeliverySettings):
 
     # How long the merged OpenAPI document is kept before the services are asked again.
     openapi_cache_seconds: float = 60.0
+
+    # The browser console at `/`.
+    console_enabled: bool = True
+    # Files at least this big go from the browser straight to S3 (presigned PUT), smaller ones
+    # through the gateway; a direct upload that cannot reach S3 falls back to the gateway.
+    console_direct_upload_min_bytes: int = Field(default=8 * MIB, ge=1)
+    # Where browsers reach S3 (presigned uploads, and originals when images redirects to S3), so
+    # the console's Content-Security-Policy lets them connect there. The same address the images
+    # service signs its URLs for, hence its S3 settings' names as fallbacks.
+    console_storage_origin: str = Field(
+        default="",
+        validation_alias=AliasChoices(
+            "console_storage_origin", "s3_public_endpoint_url", "s3_endpoint_url"
+        ),
+    )
 
     def secrets_to_check(self) -> dict[str, str]:
         return {**super().secrets_to_check(), "INTERNAL_API_TOKEN": self.internal_api_token}

@@ -28,6 +28,8 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/auth/login"),
         ("POST", "/auth/token"),
         ("POST", "/auth/logout"),
+        # A browser whose short-lived access cookie expired renews it with its refresh cookie.
+        ("POST", "/auth/refresh"),
     }
 )
 PUBLIC_PREFIXES: tuple[str, ...] = ("/.well-known/",)

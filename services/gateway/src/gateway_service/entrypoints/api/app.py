@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from gateway_service.bootstrap import Gateway
 from gateway_service.config import Settings, get_settings
 from gateway_service.domain.routes import Upstream
-from gateway_service.entrypoints.api.routes import docs, live
+from gateway_service.entrypoints.api.routes import console, docs, live
 from gateway_service.entrypoints.api.routes.delivery import delivery_routes
 from gateway_service.entrypoints.api.routes.proxy import proxy_routes
 from gateway_service.entrypoints.api.unmatched import rate_limited_not_found
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Image platform",
         description=DESCRIPTION,
-        routers=[docs.router, live.router],
+        routers=[docs.router, live.router, *([console.router] if settings.console_enabled else [])],
         readiness_checks={u.value: gateway.upstream_check(u) for u in Upstream},
         lifespan=lifespan,
         builtin_docs=False,
