@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from platform_common.transform_spec.object_form import normalise_object_form
+from platform_common.transform_spec.object_form import document_object_form, normalise_object_form
 from platform_common.transform_spec.operations import AnyOperation, WatermarkImage
 from platform_common.transform_spec.output import OutputOptions
 
@@ -13,11 +13,14 @@ MAX_OPERATIONS = 20
 
 
 class TransformSpec(BaseModel):
-    """What to do to an image, in order. Accepts the ordered form
-    {"operations": [{"op": "resize", "width": 800}, "grayscale"], "output": {"format": "webp"}}
-    and the object form {"transformations": {...}} (see object_form for the order it implies)."""
+    """What to do to an image. Two forms: ordered operations,
+    `{"operations": [{"op": "resize", "width": 800}, "grayscale"], "output": {"format": "webp"}}`,
+    or one object, `{"transformations": {"resize": {"width": 800}, "format": "webp"}}`. An object
+    has no order, so the object form always applies crop and smart_crop, then resize, rotate,
+    flip, mirror, the filters (grayscale, sepia, brightness, contrast, blur, sharpen, sketch), and
+    watermarks last."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=document_object_form)
 
     operations: list[AnyOperation] = Field(default_factory=list, max_length=MAX_OPERATIONS)
     output: OutputOptions = Field(default_factory=OutputOptions)

@@ -19,6 +19,7 @@ from gateway_service.entrypoints.api.deps import GatewayDep, rate_limit, too_man
 from gateway_service.service_layer.live_hub import Subscription
 from gateway_service.service_layer.pending_status import catch_up
 from platform_common.errors import AppError, error_response
+from platform_common.openapi import error_responses
 from platform_common.security.dependencies import token_from_headers
 from platform_common.security.tokens import TokenClaims
 
@@ -46,8 +47,12 @@ def _catch_up(gateway: Gateway, claims: TokenClaims, token: str, last_event_id: 
 
 @router.get(
     "/events",
+    operation_id="streamEvents",
     summary="Server-Sent Events: your transformations' status changes as they happen",
-    responses={200: {"content": {"text/event-stream": {}}, "description": "An event stream"}},
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "An event stream"},
+        **error_responses(401),
+    },
 )
 async def live_events(
     request: Request,
