@@ -12,6 +12,8 @@ Boolean switches that are false are simply absent. Unknown keys are refused by n
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 OBJECT_FORM_ORDER = (
     "crop",
     "smart_crop",
@@ -175,7 +177,15 @@ OBJECT_FORM_SCHEMA: dict[str, Any] = {
 }
 
 
-def document_object_form(schema: dict[str, Any]) -> None:
-    """pydantic json_schema_extra: TransformSpec's schema becomes `oneOf` its two forms."""
-    ordered = {key: schema.pop(key) for key in list(schema) if key not in {"title", "description"}}
-    schema["oneOf"] = [{**ordered, "title": "Ordered operations"}, OBJECT_FORM_SCHEMA]
+class TransformObjectForm(BaseModel):
+    """The object form, for the OpenAPI document only: TransformSpec validates and normalises it
+    (normalise_object_form above). Its schema is OBJECT_FORM_SCHEMA."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: _replace(schema, OBJECT_FORM_SCHEMA))
+
+    transformations: dict[str, Any]
+
+
+def _replace(schema: dict[str, Any], replacement: dict[str, Any]) -> None:
+    schema.clear()
+    schema.update(replacement)

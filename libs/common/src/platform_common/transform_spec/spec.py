@@ -3,9 +3,18 @@
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationError,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-from platform_common.transform_spec.object_form import document_object_form, normalise_object_form
+from platform_common.transform_spec.object_form import TransformObjectForm, normalise_object_form
 from platform_common.transform_spec.operations import AnyOperation, WatermarkImage
 from platform_common.transform_spec.output import OutputOptions
 
@@ -20,7 +29,7 @@ class TransformSpec(BaseModel):
     flip, mirror, the filters (grayscale, sepia, brightness, contrast, blur, sharpen, sketch), and
     watermarks last."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=document_object_form)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     operations: list[AnyOperation] = Field(default_factory=list, max_length=MAX_OPERATIONS)
     output: OutputOptions = Field(default_factory=OutputOptions)
@@ -38,6 +47,21 @@ class TransformSpec(BaseModel):
             ops = [{"op": op} if isinstance(op, str) else op for op in data["operations"]]
             data = {**data, "operations": ops}
         return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Documented as `oneOf` its two forms (the object form is its own component)."""
+        reference = handler(core_schema)
+        schema = handler.resolve_ref_schema(reference)
+        ordered = {k: schema.pop(k) for k in list(schema) if k not in ("title", "description")}
+        # Through the generator itself, so the object form becomes a component and a $ref.
+        object_form = handler.generate_json_schema.generate_inner(
+            TransformObjectForm.__pydantic_core_schema__
+        )
+        schema["oneOf"] = [{**ordered, "title": "Ordered operations"}, object_form]
+        return reference
 
     def canonical_json(self) -> str:
         """Sorted keys, no whitespace, every default explicit: equal meaning, equal string."""

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from auth_service.entrypoints.api.cookies import clear_access_cookie
 from auth_service.entrypoints.api.deps import CurrentAdmin, CurrentUser, SettingsDep, UowDep
@@ -44,8 +44,8 @@ def me(user: CurrentUser) -> UserPublic:
 def list_users(
     _admin: CurrentAdmin,
     uow: UowDep,
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page number, 1-{MAX_PAGE}")] = 1,
+    limit: Annotated[int, Query(ge=1, le=100, description="Users per page, 1-100")] = 20,
 ) -> UsersPage:
     users, total = services.list_users(uow, page=page, limit=limit)
     items = [UserAdminView.model_validate(user) for user in users]
@@ -60,7 +60,10 @@ def list_users(
     summary="Delete an account (an admin, or the user themself); publishes UserDeleted",
 )
 def delete_user(
-    user_id: uuid.UUID, actor: CurrentUser, uow: UowDep, settings: SettingsDep
+    user_id: Annotated[uuid.UUID, Path(description="The account's id (a UUID)")],
+    actor: CurrentUser,
+    uow: UowDep,
+    settings: SettingsDep,
 ) -> Response:
     services.delete_user(uow, actor=actor, user_id=user_id)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -60,7 +60,10 @@ async def live_events(
     token: Annotated[
         str | None, Query(description="Token, for clients that cannot send headers")
     ] = None,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    last_event_id: Annotated[
+        str | None,
+        Header(alias="Last-Event-ID", description="Resume after this event id (sent on reconnect)"),
+    ] = None,
 ) -> EventSourceResponse:
     token = token or token_from_headers(request.scope["headers"])
     claims = await _admit(gateway, token, request.client.host if request.client else None)
