@@ -84,7 +84,7 @@ def test_generated_client_journey_with_typed_errors(
     )
     assert uploaded.status_code == 201, uploaded.content
     image = uploaded.parsed
-    assert isinstance(image, models.ImagePublic) and image.format == "jpeg"
+    assert isinstance(image, models.ImagePublic) and image.content_type == "image/jpeg"
 
     original = content.sync_detailed(client=client, image_id=image.id)
     assert original.status_code == 200 and original.parsed.payload.read() == photo

@@ -67,7 +67,7 @@ def _open(source: Source, filename: str | None) -> tuple[IO[bytes], str, int, bo
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         return path.open("rb"), filename or path.name, path.stat().st_size, True
-    size = os.fstat(source.fileno()).st_size if hasattr(source, "fileno") else len(source.read())
+    size = source.seek(0, os.SEEK_END)
     source.seek(0)
     return source, filename or Path(getattr(source, "name", "upload")).name, size, False
 

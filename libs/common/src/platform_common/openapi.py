@@ -3,7 +3,8 @@
 - Every error answer is one `ErrorResponse` (the shape platform_common.errors produces).
 - A route lists the errors it can answer with `error_responses(401, 404, ...)`.
 - `install_openapi_conventions` adds what every operation can answer by construction (422: the
-  unknown-parameter check and validation; 503: a dependency outage) and drops FastAPI's
+  unknown-parameter check and validation; 503: a dependency outage; 400 where a body is read:
+  one that cannot be parsed) and drops FastAPI's
   `{"detail": [...]}` 422 schema, which no service ever sends.
 """
 
@@ -35,7 +36,7 @@ class ErrorResponse(BaseModel):
 
 
 ERROR_DESCRIPTIONS: dict[int, str] = {
-    400: "The request conflicts with the current state (the message says how)",
+    400: "The body could not be parsed, or the request conflicts with the current state",
     401: "Missing, expired or invalid token",
     403: "Authenticated, but not allowed (an admin-only operation)",
     404: "No such resource, or not yours",
@@ -102,6 +103,10 @@ def _conventional_document(app: FastAPI) -> dict[str, Any]:
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     add_errors_to_every_operation(document, ALWAYS_POSSIBLE)
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if "requestBody" in operation:  # a body that is not even parseable is a 400
+                operation["responses"].setdefault("400", error_response_object(400))
     return document
 
 
