@@ -102,7 +102,7 @@ def test_generated_client_journey_with_typed_errors(
     missing = get_image.sync_detailed(client=client, image_id=uuid.uuid4())
     assert missing.status_code == 404
     assert isinstance(missing.parsed, models.ErrorResponse)
-    assert missing.parsed.error.code == "not_found" and missing.parsed.error.request_id
+    assert missing.parsed.error.code == "image_not_found" and missing.parsed.error.request_id
 
     invalid = list_images.sync_detailed(client=client, limit=0)
     assert invalid.status_code == 422 and isinstance(invalid.parsed, models.ErrorResponse)

@@ -77,7 +77,7 @@ def test_errors_are_typed_and_name_the_problem(gateway: Gateway) -> None:
         client.register(*_registered(client))
         with pytest.raises(NotFound) as missing:
             client.get_image(uuid.uuid4())
-        assert missing.value.code == "not_found" and missing.value.request_id
+        assert missing.value.code == "image_not_found" and missing.value.request_id
         image = client.upload(_photo_file(), filename="cat.jpg")
         with pytest.raises(ValidationFailed) as unknown:
             client.download(image.id, width=800)

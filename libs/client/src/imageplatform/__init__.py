@@ -11,6 +11,7 @@ with Client("http://127.0.0.1:8000") as client:
 
 from imageplatform.client import DIRECT_UPLOAD_THRESHOLD, AsyncClient, Client
 from imageplatform.errors import (
+    BadRequest,
     Conflict,
     Forbidden,
     ImagePlatformError,
@@ -25,6 +26,7 @@ from imageplatform.models import Image, ImagePage, Preset, Session, Transformati
 from imageplatform.signing import delivery_path, imgproxy_signature
 
 __all__ = [
+    "BadRequest",
     "DIRECT_UPLOAD_THRESHOLD",
     "AsyncClient",
     "Client",

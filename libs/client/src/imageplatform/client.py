@@ -30,7 +30,8 @@ from imageplatform.models import (
 from imageplatform.signing import delivery_path
 
 T = TypeVar("T")
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+# The platform's address: IMAGEPLATFORM_URL, or `make run`'s gateway.
+DEFAULT_BASE_URL = os.environ.get("IMAGEPLATFORM_URL", "http://127.0.0.1:8000")
 # Above this, upload() sends the file straight to storage (a presigned PUT) instead of multipart.
 DIRECT_UPLOAD_THRESHOLD = 16 * 1024 * 1024
 CHUNK = 256 * 1024

@@ -5,7 +5,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-DEFAULT_URL = "http://127.0.0.1:8000"
+DEFAULT_URL = os.environ.get("IMAGEPLATFORM_URL", "http://127.0.0.1:8000")
 
 
 def credentials_path() -> Path:

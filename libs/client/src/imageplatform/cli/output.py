@@ -18,7 +18,8 @@ def emit_json(value: Any) -> None:
 
 def images_table(images: list[Image], title: str) -> Table:
     table = Table(title=title)
-    for column in ("id", "filename", "format", "size", "bytes", "created"):
+    table.add_column("id", no_wrap=True, min_width=36)  # ids are for copying: never cut
+    for column in ("filename", "format", "size", "bytes", "created"):
         table.add_column(column)
     for image in images:
         table.add_row(
