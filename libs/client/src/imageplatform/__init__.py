@@ -26,9 +26,9 @@ from imageplatform.models import Image, ImagePage, Preset, Session, Transformati
 from imageplatform.signing import delivery_path, imgproxy_signature
 
 __all__ = [
-    "BadRequest",
     "DIRECT_UPLOAD_THRESHOLD",
     "AsyncClient",
+    "BadRequest",
     "Client",
     "Conflict",
     "Forbidden",
