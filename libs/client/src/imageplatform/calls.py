@@ -180,6 +180,10 @@ def list_signing_keys() -> Call[list[SigningKey]]:
     return Call("GET", "/delivery/keys", _items_as(SigningKey))
 
 
+def delete_signing_key(key_id: str) -> Call[None]:
+    return Call("DELETE", f"/delivery/keys/{key_id}", _nothing)
+
+
 def delivery_url(
     image_id: str | uuid.UUID,
     options: str | None = None,

@@ -246,10 +246,11 @@ class Client(_Base):
                 if remaining <= 0:
                     raise WaitTimedOut(f"transformation {current.id} still {current.status}")
                 try:
-                    event = live.event_about(socket.recv(timeout=remaining), current.id)
+                    raw = socket.recv(timeout=min(remaining, live.RECHECK_SECONDS))
                 except TimeoutError:
+                    current = self._refresh(current, on_update)  # a quiet spell: look anyway
                     continue
-                if event in live.FINISHED_EVENTS or event == live.STARTED_EVENT:
+                if live.event_about(raw, current.id) in live.WORTH_A_LOOK:
                     current = self._refresh(current, on_update)
         return current
 
@@ -271,6 +272,9 @@ class Client(_Base):
 
     def list_signing_keys(self) -> list[SigningKey]:
         return self._do(calls.list_signing_keys())
+
+    def delete_signing_key(self, key_id: str) -> None:
+        return self._do(calls.delete_signing_key(key_id))
 
     def delivery_url(self, image_id: str | uuid.UUID, **options: Any) -> DeliveryUrl:
         """Signed by the platform: `options=`, `preset=`, `extension=`, `expires_in=`."""
@@ -409,11 +413,13 @@ class AsyncClient(_Base):
                 if remaining <= 0:
                     raise WaitTimedOut(f"transformation {current.id} still {current.status}")
                 try:
-                    raw = await asyncio.wait_for(socket.recv(), remaining)
+                    raw = await asyncio.wait_for(
+                        socket.recv(), min(remaining, live.RECHECK_SECONDS)
+                    )
                 except TimeoutError:
+                    current = await self._refresh(current, on_update)
                     continue
-                event = live.event_about(raw, current.id)
-                if event in live.FINISHED_EVENTS or event == live.STARTED_EVENT:
+                if live.event_about(raw, current.id) in live.WORTH_A_LOOK:
                     current = await self._refresh(current, on_update)
         return current
 
@@ -434,6 +440,9 @@ class AsyncClient(_Base):
 
     async def list_signing_keys(self) -> list[SigningKey]:
         return await self._do(calls.list_signing_keys())
+
+    async def delete_signing_key(self, key_id: str) -> None:
+        return await self._do(calls.delete_signing_key(key_id))
 
     async def delivery_url(self, image_id: str | uuid.UUID, **options: Any) -> DeliveryUrl:
         return await self._do(calls.delivery_url(image_id, **options))

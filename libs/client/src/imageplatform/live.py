@@ -9,7 +9,10 @@ import httpx
 FINISHED_EVENTS = frozenset({"TransformSucceeded", "TransformFailed"})
 STARTED_EVENT = "TransformStarted"
 SNAPSHOT = "TransformationStatus"
+WORTH_A_LOOK = FINISHED_EVENTS | {STARTED_EVENT}
 POLL_INTERVAL_SECONDS = 1.0
+# Live, the status is still read after this long without news: a missed event costs seconds.
+RECHECK_SECONDS = 5.0
 
 
 def websocket_url(base_url: httpx.URL, token: str) -> str:

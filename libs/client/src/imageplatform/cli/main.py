@@ -108,7 +108,11 @@ def info(image_id: str, as_json: JsonFlag = False) -> None:
         output.console.print("  " + output.describe_transformation(transformation))
 
 
-def _spec(spec: str | None, width: int | None, height: int | None, fmt: str | None) -> dict:
+def _spec(
+    spec: str | None, width: int | None, height: int | None, fmt: str | None, preset: str | None
+) -> dict:
+    if preset:
+        return {"preset": preset}
     if spec:
         text = Path(spec[1:]).read_text() if spec.startswith("@") else spec
         try:
@@ -116,7 +120,9 @@ def _spec(spec: str | None, width: int | None, height: int | None, fmt: str | No
         except ValueError as exc:
             raise typer.BadParameter(f"--spec is not JSON: {exc}") from None
     if not (width or height or fmt):
-        raise typer.BadParameter("Give --spec, or at least one of --width, --height, --format")
+        raise typer.BadParameter(
+            "Give --spec, --preset, or at least one of --width, --height, --format"
+        )
     operations = [{"op": "resize", "width": width, "height": height}] if width or height else []
     return {"operations": operations, "output": {"format": fmt} if fmt else {}}
 
@@ -130,11 +136,12 @@ def transform(
     width: Annotated[int | None, typer.Option(min=1, help="Resize to this width (px)")] = None,
     height: Annotated[int | None, typer.Option(min=1, help="Resize to this height (px)")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="jpeg, png, webp, avif...")] = None,
+    preset: Annotated[str | None, typer.Option(help="Apply a saved preset")] = None,
     wait: Annotated[bool, typer.Option(help="Wait for the result, showing its progress")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Request a variant; with --wait, follow it live until it is ready."""
-    body = _spec(spec, width, height, fmt)
+    body = _spec(spec, width, height, fmt, preset)
     with client() as api:
         job = run(lambda: api.transform(image_id, body))
         if wait:
