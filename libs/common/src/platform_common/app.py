@@ -7,16 +7,19 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from platform_common.client_address import ClientAddressMiddleware
+from platform_common.docs import docs_router, mount_docs_assets
 from platform_common.errors import install_error_handlers
 from platform_common.http_limits import BodyLimit, BodySizeLimitMiddleware, fixed_limit
 from platform_common.http_timeouts import ClientBodyTimeoutMiddleware
 from platform_common.logging import configure_logging
 from platform_common.observability import MetricsMiddleware, ReadinessCheck, health_router
+from platform_common.openapi import install_openapi_conventions
 from platform_common.request_context import REQUEST_ID_HEADER, RequestIdMiddleware
 from platform_common.security.csrf import CookieOriginCheckMiddleware
 from platform_common.security.headers import SecurityHeadersMiddleware
 from platform_common.security.tokens import TokenVerifier
 from platform_common.settings import BaseServiceSettings
+from platform_common.strict_query import STRICT_QUERY
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None] | AsyncIterator[None]]
 
@@ -40,20 +43,27 @@ def create_service_app(
     `body_limit`: the largest body per (method, path); `settings.max_body_bytes` everywhere by
     default (routes that take files pass their own)."""
     configure_logging(settings.service_name, settings.log_level)
-    no_docs = {"openapi_url": None, "docs_url": None, "redoc_url": None}
     app = FastAPI(
         title=title,
         description=description,
         version="0.1.0",
         lifespan=lifespan,
-        **({} if builtin_docs else no_docs),
+        dependencies=[STRICT_QUERY],
+        # FastAPI's own pages load their scripts from a CDN; docs_router serves local copies.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if builtin_docs else None,
     )
+    install_openapi_conventions(app)
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
     install_error_handlers(app)
     app.include_router(health_router(readiness_checks))
     for router in routers:
         app.include_router(router)
+    if builtin_docs:
+        app.include_router(docs_router(title))
+    mount_docs_assets(app)
     if settings.trusted_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -55,11 +55,16 @@ async def run_checks(checks: dict[str, ReadinessCheck]) -> tuple[bool, dict[str,
 def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/health", summary="Liveness: the process answers")
+    @router.get("/health", operation_id="getHealth", summary="Liveness: the process answers")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/ready", summary="Readiness: every dependency is reachable")
+    @router.get(
+        "/ready",
+        operation_id="getReadiness",
+        summary="Readiness: every dependency is reachable",
+        responses={503: {"description": "Not ready: the same body says which check failed"}},
+    )
     async def ready() -> JSONResponse:
         ok, results = await run_checks(checks)
         status = {"status": "ready" if ok else "not_ready", "checks": results}

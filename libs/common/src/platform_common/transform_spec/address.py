@@ -43,11 +43,17 @@ class OnTheFlyParams(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    w: int | None = Field(default=None, ge=1, le=MAX_DIMENSION)
-    h: int | None = Field(default=None, ge=1, le=MAX_DIMENSION)
-    fit: Fit | None = None
-    format: OutputFormat | Literal["jpg"] | None = None
-    q: int | None = Field(default=None, ge=1, le=100)
+    w: int | None = Field(
+        default=None, ge=1, le=MAX_DIMENSION, description=f"Width in pixels, 1-{MAX_DIMENSION}"
+    )
+    h: int | None = Field(
+        default=None, ge=1, le=MAX_DIMENSION, description=f"Height in pixels, 1-{MAX_DIMENSION}"
+    )
+    fit: Fit | None = Field(default=None, description="How w and h are met (default: inside)")
+    format: OutputFormat | Literal["jpg"] | None = Field(
+        default=None, description="Output format (default: the original's)"
+    )
+    q: int | None = Field(default=None, ge=1, le=100, description="Quality, 1-100 (lossy formats)")
 
 
 def spec_from_query(params: Mapping[str, str]) -> TransformSpec | None:

@@ -12,6 +12,8 @@ Boolean switches that are false are simply absent. Unknown keys are refused by n
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 OBJECT_FORM_ORDER = (
     "crop",
     "smart_crop",
@@ -103,3 +105,87 @@ def normalise_object_form(transformations: Any) -> dict[str, Any]:
         if name in steps:
             operations.extend(_as_operation(name, steps[name]))
     return {"operations": operations, "output": _output(transformations)}
+
+
+def _scalar_or_object(scalar: dict[str, Any], what: str) -> dict[str, Any]:
+    return {"anyOf": [scalar, {"type": "object"}], "description": what}
+
+
+_SWITCH = {"type": "boolean", "description": "true applies it; false or absent does not"}
+# The object form as documented in the OpenAPI schema: the same operations as the ordered form,
+# keyed by name, applied in the fixed order described on TransformSpec.
+OBJECT_FORM_SCHEMA: dict[str, Any] = {
+    "title": "Object form",
+    "type": "object",
+    "required": ["transformations"],
+    "additionalProperties": False,
+    "properties": {
+        "transformations": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Each key is an operation (its fields as in the ordered form, no `op`)",
+            "properties": {
+                "crop": {"type": "object", "description": "{x, y, width, height} in pixels"},
+                "smart_crop": {"type": "object", "description": "{width, height} in pixels"},
+                "resize": {"type": "object", "description": "{width, height, fit, ...}"},
+                "rotate": _scalar_or_object(
+                    {"type": "number", "minimum": -360, "maximum": 360}, "Degrees clockwise"
+                ),
+                "flip": _SWITCH,
+                "mirror": _SWITCH,
+                "watermark": {
+                    "anyOf": [
+                        {"type": "string", "minLength": 1},
+                        {"type": "object"},
+                        {"type": "array", "items": {"type": "object"}},
+                    ],
+                    "description": "Text, or {text, ...} / {image_id, ...}, or a list of them",
+                },
+                "filters": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "grayscale": _SWITCH,
+                        "sepia": _SWITCH,
+                        "brightness": _scalar_or_object(
+                            {"type": "number", "minimum": 0, "maximum": 5}, "Factor, 1 keeps"
+                        ),
+                        "contrast": _scalar_or_object(
+                            {"type": "number", "minimum": 0, "maximum": 5}, "Factor, 1 keeps"
+                        ),
+                        "blur": _scalar_or_object(
+                            {"type": "number", "minimum": 0.3, "maximum": 50}, "Sigma in pixels"
+                        ),
+                        "sharpen": _scalar_or_object(
+                            {"type": "number", "minimum": 0.3, "maximum": 10}, "Sigma in pixels"
+                        ),
+                        "sketch": _scalar_or_object({"type": "string"}, "Style, e.g. pencil"),
+                    },
+                },
+                "format": {"type": "string", "description": "Output format: jpeg, png, webp..."},
+                "quality": {"type": "integer", "minimum": 1, "maximum": 100},
+                "compress": _scalar_or_object(
+                    {"type": "integer", "minimum": 1, "maximum": 100}, "Quality, or output options"
+                ),
+                "output": {
+                    "type": "object",
+                    "description": "Output options, as in the ordered form",
+                },
+            },
+        }
+    },
+}
+
+
+class TransformObjectForm(BaseModel):
+    """The object form, for the OpenAPI document only: TransformSpec validates and normalises it
+    (normalise_object_form above). Its schema is OBJECT_FORM_SCHEMA."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: _replace(schema, OBJECT_FORM_SCHEMA))
+
+    transformations: dict[str, Any]
+
+
+def _replace(schema: dict[str, Any], replacement: dict[str, Any]) -> None:
+    schema.clear()
+    schema.update(replacement)

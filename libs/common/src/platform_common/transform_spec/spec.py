@@ -3,9 +3,18 @@
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationError,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-from platform_common.transform_spec.object_form import normalise_object_form
+from platform_common.transform_spec.object_form import TransformObjectForm, normalise_object_form
 from platform_common.transform_spec.operations import AnyOperation, WatermarkImage
 from platform_common.transform_spec.output import OutputOptions
 
@@ -13,9 +22,12 @@ MAX_OPERATIONS = 20
 
 
 class TransformSpec(BaseModel):
-    """What to do to an image, in order. Accepts the ordered form
-    {"operations": [{"op": "resize", "width": 800}, "grayscale"], "output": {"format": "webp"}}
-    and the object form {"transformations": {...}} (see object_form for the order it implies)."""
+    """What to do to an image. Two forms: ordered operations,
+    `{"operations": [{"op": "resize", "width": 800}, "grayscale"], "output": {"format": "webp"}}`,
+    or one object, `{"transformations": {"resize": {"width": 800}, "format": "webp"}}`. An object
+    has no order, so the object form always applies crop and smart_crop, then resize, rotate,
+    flip, mirror, the filters (grayscale, sepia, brightness, contrast, blur, sharpen, sketch), and
+    watermarks last."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -35,6 +47,21 @@ class TransformSpec(BaseModel):
             ops = [{"op": op} if isinstance(op, str) else op for op in data["operations"]]
             data = {**data, "operations": ops}
         return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Documented as `oneOf` its two forms (the object form is its own component)."""
+        reference = handler(core_schema)
+        schema = handler.resolve_ref_schema(reference)
+        ordered = {k: schema.pop(k) for k in list(schema) if k not in ("title", "description")}
+        # Through the generator itself, so the object form becomes a component and a $ref.
+        object_form = handler.generate_json_schema.generate_inner(
+            TransformObjectForm.__pydantic_core_schema__
+        )
+        schema["oneOf"] = [{**ordered, "title": "Ordered operations"}, object_form]
+        return reference
 
     def canonical_json(self) -> str:
         """Sorted keys, no whitespace, every default explicit: equal meaning, equal string."""

@@ -4,9 +4,13 @@ import copy
 from typing import Any
 
 from gateway_service.domain.routes import Upstream, routed_by
+from platform_common.openapi import add_errors_to_every_operation
 
 Schema = dict[str, Any]
 _REF_PREFIX = "#/components/"
+# What the edge itself can answer for any route: its rate limits, and an upstream that is down
+# or too slow.
+EDGE_ERRORS = (429, 503, 504)
 
 
 def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -54,4 +58,5 @@ def merge_openapi(base: Schema, services: dict[Upstream, Schema]) -> Schema:
             tags.setdefault(tag["name"], tag)
     if tags:
         merged["tags"] = list(tags.values())
+    add_errors_to_every_operation(merged, EDGE_ERRORS)
     return merged

@@ -27,6 +27,7 @@ class RegisterRequest(BaseModel):
 
 class LoginRequest(BaseModel):
     # No policy here: any wrong input is just "incorrect username or password".
+    model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=255)
     password: str = Field(min_length=1, max_length=1024)
     remember_me: bool = False

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from images_service.domain.delivery import Preset, SigningKey
 from images_service.domain.image import Image
@@ -130,9 +130,15 @@ class DeletionAccepted(BaseModel):
 
 
 class DirectUploadRequest(BaseModel):
-    filename: str | None = Field(default=None, max_length=255)
-    content_type: str = Field(examples=["image/jpeg"], max_length=100)
-    size_bytes: int = Field(ge=1, description="Exact size of the file that will be PUT")
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not ignored
+
+    filename: str | None = Field(
+        default=None, max_length=255, description="Kept with the image, up to 255 characters"
+    )
+    content_type: str = Field(
+        examples=["image/jpeg"], max_length=100, description="The media type the PUT will send"
+    )
+    size_bytes: int = Field(ge=1, description="Exact size in bytes of the file that will be PUT")
 
 
 class DirectUploadTicket(BaseModel):

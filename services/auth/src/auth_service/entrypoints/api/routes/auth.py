@@ -25,14 +25,13 @@ from auth_service.entrypoints.api.schemas import (
     UserPublic,
 )
 from auth_service.service_layer import authentication, services
+from platform_common.openapi import error_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
-_ERRORS = {
-    400: {"description": "Username or email already registered"},
-    401: {"description": "Incorrect username or password"},
-    429: {"description": "Too many failed logins; see Retry-After"},
-}
+_LOGIN_ERRORS = error_responses(
+    401, 429, _401="Incorrect username or password", _429="Too many failed logins; see Retry-After"
+)
 
 
 def _token_response(issuer: TokenIssuer, user: User, lifetime: timedelta) -> TokenResponse:
@@ -43,8 +42,9 @@ def _token_response(issuer: TokenIssuer, user: User, lifetime: timedelta) -> Tok
 
 @router.post(
     "/register",
+    operation_id="register",
     status_code=status.HTTP_201_CREATED,
-    responses={400: _ERRORS[400]},
+    responses=error_responses(400, _400="Username or email already registered"),
     summary="Create an account and get an access token",
 )
 def register(
@@ -62,7 +62,8 @@ def register(
 
 @router.post(
     "/login",
-    responses={401: _ERRORS[401], 429: _ERRORS[429]},
+    operation_id="login",
+    responses=_LOGIN_ERRORS,
     summary="Log in: the token comes in the body and in the HttpOnly `access_token` cookie",
 )
 def login(
@@ -97,7 +98,8 @@ def login(
 
 @router.post(
     "/token",
-    responses={401: _ERRORS[401], 429: _ERRORS[429]},
+    operation_id="issueToken",
+    responses=_LOGIN_ERRORS,
     summary="OAuth2 password flow (what the /docs Authorize button calls)",
 )
 def token(
@@ -120,7 +122,7 @@ def token(
     return _token_response(issuer, user, timedelta(minutes=settings.access_token_expire_minutes))
 
 
-@router.post("/logout", summary="Delete the `access_token` cookie")
+@router.post("/logout", operation_id="logout", summary="Delete the `access_token` cookie")
 def logout(response: Response, settings: SettingsDep) -> Message:
     clear_access_cookie(response, settings)
     return Message(

@@ -11,6 +11,7 @@ router = APIRouter(tags=["keys"])
 
 @router.get(
     "/.well-known/jwks.json",
+    operation_id="getJwks",
     summary="JSON Web Key Set (empty with HS256: a shared secret is never published)",
 )
 def jwks(issuer: TokenIssuerDep, response: Response) -> dict[str, Any]:

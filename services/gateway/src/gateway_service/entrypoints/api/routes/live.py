@@ -20,6 +20,7 @@ from gateway_service.service_layer.live_hub import Subscription
 from gateway_service.service_layer.pending_status import catch_up
 from platform_common.client_address import client_address
 from platform_common.errors import AppError, error_response
+from platform_common.openapi import error_responses
 from platform_common.security.dependencies import token_from_headers
 from platform_common.security.tokens import TokenClaims
 
@@ -47,8 +48,12 @@ def _catch_up(gateway: Gateway, claims: TokenClaims, token: str, last_event_id: 
 
 @router.get(
     "/events",
+    operation_id="streamEvents",
     summary="Server-Sent Events: your transformations' status changes as they happen",
-    responses={200: {"content": {"text/event-stream": {}}, "description": "An event stream"}},
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "An event stream"},
+        **error_responses(401),
+    },
 )
 async def live_events(
     request: Request,
@@ -56,7 +61,10 @@ async def live_events(
     token: Annotated[
         str | None, Query(description="Token, for clients that cannot send headers")
     ] = None,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    last_event_id: Annotated[
+        str | None,
+        Header(alias="Last-Event-ID", description="Resume after this event id (sent on reconnect)"),
+    ] = None,
 ) -> EventSourceResponse:
     token = token or token_from_headers(request.scope["headers"])
     claims = await _admit(gateway, token, client_address(request))

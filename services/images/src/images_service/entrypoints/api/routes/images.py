@@ -4,7 +4,7 @@ import math
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -20,7 +20,12 @@ from images_service.entrypoints.api.deps import (
     StorageDep,
     UowDep,
 )
-from images_service.entrypoints.api.schemas import DeletionAccepted, ImagePage, ImagePublic
+from images_service.entrypoints.api.schemas import (
+    DeletionAccepted,
+    ImagePage,
+    ImagePublic,
+    TransformationPublic,
+)
 from images_service.entrypoints.api.upload_form import receive_file
 from images_service.service_layer.deletion import delete_image
 from images_service.service_layer.delivery_urls import preset_urls
@@ -32,6 +37,8 @@ from images_service.service_layer.images import (
     register_image,
 )
 from images_service.service_layer.presets import parse_preset_list
+from platform_common.openapi import error_responses
+from platform_common.transform_spec import MEDIA_TYPES
 
 router = APIRouter(prefix="/images", tags=["images"])
 
@@ -47,6 +54,16 @@ SignedPresets = Annotated[
 ]
 # Far beyond any real listing; bounds the SQL offset (a fuzzer's page=10**22 is a 422, not a 500).
 MAX_PAGE = 1_000_000
+ImageId = Annotated[uuid.UUID, Path(description="The image's id (a UUID)")]
+Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page number, 1-{MAX_PAGE}")]
+PageSize = Annotated[
+    int, Query(ge=1, description=f"Images per page, at least 1; capped at {MAX_PAGE_SIZE}")
+]
+# Binary answers, declared per media type so generated clients keep the bytes.
+IMAGE_BYTES = {
+    media_type: {"schema": {"type": "string", "format": "binary"}}
+    for media_type in MEDIA_TYPES.values()
+}
 
 _MULTIPART_BODY = {
     "requestBody": {
@@ -57,7 +74,11 @@ _MULTIPART_BODY = {
                     "type": "object",
                     "required": ["file"],
                     "properties": {
-                        "file": {"type": "string", "format": "binary"},
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The image: JPEG, PNG, WebP, AVIF, GIF or TIFF",
+                        },
                         "presets": {
                             "type": "string",
                             "description": "Comma-separated presets to make at once",
@@ -72,10 +93,11 @@ _MULTIPART_BODY = {
 
 @router.post(
     "",
+    operation_id="uploadImage",
     status_code=status.HTTP_201_CREATED,
     summary="Upload an image (multipart field `file`)",
     openapi_extra=_MULTIPART_BODY,
-    responses={413: {"description": "Too large"}, 415: {"description": "Not an accepted image"}},
+    responses=error_responses(401, 408, 413, 415, 422),
 )
 async def upload_image(
     request: Request,
@@ -110,13 +132,18 @@ async def upload_image(
     return ImagePublic.of(image, transformations)
 
 
-@router.get("", summary="Your images, newest first")
+@router.get(
+    "",
+    operation_id="listImages",
+    summary="Your images, newest first",
+    responses=error_responses(401),
+)
 def list_my_images(
     owner: CurrentOwner,
     uow: UowDep,
     signer: SignerDep,
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
-    limit: Annotated[int, Query(ge=1, description=f"capped at {MAX_PAGE_SIZE}")] = 10,
+    page: Page = 1,
+    limit: PageSize = 10,
     signed_presets: SignedPresets = None,
 ) -> ImagePage:
     listing = image_page(uow, owner, page, limit)
@@ -141,9 +168,14 @@ def image_page(uow: UowDep, owner: uuid.UUID | None, page: int, limit: int) -> I
     )
 
 
-@router.get("/{image_id}", summary="An image's details, URL and transformations")
+@router.get(
+    "/{image_id}",
+    operation_id="getImage",
+    summary="An image's details, URL and transformations",
+    responses=error_responses(401, 404),
+)
 def image_details(
-    image_id: uuid.UUID,
+    image_id: ImageId,
     owner: CurrentOwner,
     uow: UowDep,
     signer: SignerDep,
@@ -159,17 +191,24 @@ def image_details(
 
 @router.get(
     "/{image_id}/content",
+    operation_id="getImageContent",
     summary="The original's bytes, or a variant when w/h/fit/format/q are given",
     response_class=Response,
     responses={
-        200: {"content": {"image/*": {}}, "description": "The bytes"},
-        202: {"description": "The variant is still being made; see Location"},
-        304: {"description": "Not modified"},
+        200: {"content": IMAGE_BYTES, "description": "The image's bytes"},
+        202: {
+            "model": TransformationPublic,
+            "description": "The variant is still being made; poll the Location",
+        },
+        304: {"description": "Not modified (If-None-Match matched the ETag)"},
+        **error_responses(
+            401, 404, 422, _422="Invalid or unknown parameter, or the variant failed"
+        ),
     },
 )
 async def image_content(
     request: Request,
-    image_id: uuid.UUID,
+    image_id: ImageId,
     owner: CurrentOwner,
     uow: UowDep,
     storage: StorageDep,
@@ -190,6 +229,7 @@ async def image_content(
 
 @router.delete(
     "/{image_id}",
+    operation_id="deleteImage",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete an image and variants",
     responses={
@@ -197,11 +237,12 @@ async def image_content(
             "model": DeletionAccepted,
             "description": "Hidden at once; storage is unavailable, so its files are removed "
             "as soon as it is back",
-        }
+        },
+        **error_responses(401, 404),
     },
 )
 def remove_image(
-    image_id: uuid.UUID, owner: CurrentOwner, uow: UowDep, storage: StorageDep
+    image_id: ImageId, owner: CurrentOwner, uow: UowDep, storage: StorageDep
 ) -> Response:
     if delete_image(uow, storage, owner, image_id):
         return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,8 +1,9 @@
 """Direct uploads: a presigned PUT straight to S3, then a completion that registers the image."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Path, Response, status
 
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
@@ -23,14 +24,17 @@ from images_service.service_layer.direct_uploads import (
 )
 from images_service.service_layer.images import EagerVariants
 from images_service.service_layer.presets import parse_preset_list
+from platform_common.openapi import error_responses
 
 router = APIRouter(prefix="/images/uploads", tags=["uploads"])
 
 
 @router.post(
     "",
+    operation_id="startUpload",
     status_code=status.HTTP_201_CREATED,
     summary="Start a direct upload: PUT the file to `upload_url` with `headers`, then complete",
+    responses=error_responses(401, 413, 415, 422),
 )
 def start_upload(
     body: DirectUploadRequest,
@@ -62,12 +66,26 @@ def start_upload(
 
 @router.post(
     "/{upload_id}/complete",
+    operation_id="completeUpload",
     status_code=status.HTTP_201_CREATED,
     summary="Verify the uploaded object (type, size, pixels) and register it as an image",
-    responses={200: {"model": ImagePublic, "description": "Already completed"}},
+    responses={
+        200: {"model": ImagePublic, "description": "Already completed"},
+        **error_responses(
+            401,
+            404,
+            409,
+            410,
+            413,
+            415,
+            422,
+            _409="Nothing was uploaded yet",
+            _410="The ticket expired",
+        ),
+    },
 )
 def complete_upload(
-    upload_id: uuid.UUID,
+    upload_id: Annotated[uuid.UUID, Path(description="The `id` of the upload ticket")],
     response: Response,
     owner: CurrentOwner,
     uow: UowDep,
