@@ -17,6 +17,7 @@ ROUTE_TABLE: dict[str, Upstream] = {
     ".well-known": Upstream.AUTH,
     "images": Upstream.IMAGES,
     "admin": Upstream.IMAGES,
+    "webhooks": Upstream.IMAGES,
 }
 
 # Reaching these is how a client gets a token, or they carry nothing private.

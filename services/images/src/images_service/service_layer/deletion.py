@@ -8,10 +8,12 @@ images with identical bytes share variants: a key still used by another image is
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.domain.errors import ImageNotFound
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
+from platform_common.events import ImageDeleted
 
 
 def _objects_of(uow: ImagesUnitOfWork, image_ids: Sequence[uuid.UUID]) -> list[str]:
@@ -49,11 +51,23 @@ def purge_images(
 
 
 def delete_image(
-    uow: ImagesUnitOfWork, storage: ObjectStorage, owner_id: uuid.UUID, image_id: uuid.UUID
+    uow: ImagesUnitOfWork,
+    storage: ObjectStorage,
+    owner_id: uuid.UUID,
+    image_id: uuid.UUID,
+    events_topic: str,
 ) -> None:
+    """The owner's delete: hidden and announced (ImageDeleted, via the outbox) in one
+    transaction, then purged. A crash after the commit leaves it to the retention job."""
     with uow:
-        if uow.images.get_owned(image_id, owner_id) is None:
+        # Locked, so of two concurrent deletes only one announces it; the other finds it gone.
+        image = uow.images.get(image_id, for_update=True)
+        if image is None or image.owner_id != owner_id or not image.is_available:
             raise ImageNotFound()
+        image.mark_deleting()
+        event = ImageDeleted(image_id=image_id, owner_id=owner_id, deleted_at=datetime.now(UTC))
+        uow.publish(events_topic, str(image_id), event)
+        uow.commit()
     purge_images(uow, storage, [image_id])
 
 

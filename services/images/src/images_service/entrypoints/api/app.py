@@ -6,9 +6,16 @@ from images_service.adapters.object_storage import ObjectStorage
 from images_service.adapters.orm import outbox, start_mappers
 from images_service.config import Settings, get_settings
 from images_service.entrypoints.api.errors import install_dependency_error_handlers
-from images_service.entrypoints.api.routes import admin, images, transformations, uploads
+from images_service.entrypoints.api.routes import (
+    admin,
+    images,
+    remote,
+    transformations,
+    uploads,
+)
 from images_service.entrypoints.lifespan import lifespan
 from images_service.service_layer.notifications import StatusSignals
+from images_service.webhooks import bootstrap as webhooks
 from platform_common.app import create_service_app
 from platform_common.db import make_engine, make_session_factory, ping
 from platform_common.outbox import OutboxRelay
@@ -18,6 +25,7 @@ from platform_common.s3 import make_s3_client
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     start_mappers()
+    webhooks.start_mappers()
     engine = make_engine(settings.database_url, settings.database_pool_size)
     s3 = make_s3_client(settings)
     storage = ObjectStorage(s3, settings.s3_bucket, make_s3_client(settings, public=True))
@@ -27,10 +35,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Image uploads and metadata, transformation requests, status and results.",
         routers=[
             uploads.router,
+            remote.router,
             transformations.listing_router,
             images.router,
             transformations.router,
             admin.router,
+            webhooks.router,
         ],
         readiness_checks={
             "database": lambda: ping(engine),

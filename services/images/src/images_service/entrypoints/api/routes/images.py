@@ -138,7 +138,15 @@ async def image_content(
 @router.delete(
     "/{image_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an image and variants"
 )
-def remove_image(
-    image_id: uuid.UUID, owner: CurrentOwner, uow: UowDep, storage: StorageDep
+async def remove_image(
+    image_id: uuid.UUID,
+    owner: CurrentOwner,
+    uow: UowDep,
+    storage: StorageDep,
+    settings: SettingsDep,
+    relay: RelayDep,
 ) -> None:
-    delete_image(uow, storage, owner, image_id)
+    await run_in_threadpool(
+        delete_image, uow, storage, owner, image_id, settings.topic_image_events
+    )
+    relay.wake()  # on the event loop: the relay's wake-up event is not thread-safe

@@ -1,0 +1,76 @@
+"""Upload from a URL: the image is downloaded here (never by the gateway) and registered like an
+upload. The download's defences against request forgery live in service_layer.remote_fetch."""
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from images_service.adapters.pinned_http import outbound_client, system_resolver
+from images_service.domain.address_policy import AddressPolicy
+from images_service.domain.errors import InvalidRequest
+from images_service.entrypoints.api.deps import (
+    CurrentOwner,
+    LimitsDep,
+    SettingsDep,
+    StorageDep,
+    UowDep,
+)
+from images_service.entrypoints.api.schemas import ImagePublic
+from images_service.service_layer.images import register_image
+from images_service.service_layer.remote_fetch import FetchLimits, download
+
+router = APIRouter(prefix="/images", tags=["images"])
+
+
+class FetchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        min_length=1,
+        max_length=2048,
+        description="An http or https URL of the image on the public internet",
+        examples=["https://example.com/photo.jpg"],
+    )
+    presets: list[str] = Field(
+        default_factory=list, max_length=20, description="Presets to make eagerly, by name"
+    )
+
+
+@router.post(
+    "/fetch",
+    status_code=status.HTTP_201_CREATED,
+    summary="Upload an image from a URL (downloaded by the platform)",
+    responses={
+        413: {"description": "The image is larger than the upload limit"},
+        415: {"description": "Not an accepted image"},
+        422: {"description": "Bad URL, a forbidden address, or the source failed"},
+    },
+)
+async def fetch_image(
+    body: FetchRequest,
+    response: Response,
+    owner: CurrentOwner,
+    uow: UowDep,
+    storage: StorageDep,
+    limits: LimitsDep,
+    settings: SettingsDep,
+) -> ImagePublic:
+    if body.presets:
+        # No presets exist in this service yet; refusing beats silently making nothing.
+        raise InvalidRequest(f"presets: no preset named {body.presets[0]!r}")
+    fetch_limits = FetchLimits(
+        max_bytes=limits.max_bytes,
+        timeout_seconds=settings.fetch_timeout_seconds,
+        max_redirects=settings.fetch_max_redirects,
+    )
+    policy = AddressPolicy.allowing(settings.fetch_allowed_networks)
+    async with outbound_client(settings.fetch_timeout_seconds) as client:
+        downloaded = await download(client, body.url, policy, system_resolver, fetch_limits)
+    try:
+        image = await run_in_threadpool(
+            register_image, uow, storage, owner, downloaded.file, downloaded.filename, limits
+        )
+    finally:
+        downloaded.file.close()
+    response.headers["Location"] = f"/images/{image.id}"
+    return ImagePublic.of(image, [])
