@@ -1,6 +1,6 @@
 """The two webhook loops run beside the images API: fan-out (Kafka) and dispatch (database).
 
-Fan-out is a consumer group of its own on the transform events and the images events, so it
+Fan-out is a consumer group of its own on the transform, images and user events, so it
 sees every event whatever the other consumers do; it writes the owed deliveries and commits the
 offsets only after that, so a restart redelivers instead of losing. Dispatch works through the
 deliveries table (durable retries, across restarts and replicas), woken by fan-out.
@@ -19,7 +19,7 @@ from images_service.domain.address_policy import AddressPolicy
 from images_service.entrypoints.consumers.runner import EnvelopeConsumer
 from images_service.webhooks.domain.retry import RetryPolicy
 from images_service.webhooks.service_layer.dispatch import Dispatcher
-from images_service.webhooks.service_layer.fanout import record_deliveries
+from images_service.webhooks.service_layer.fanout import handle_event
 from images_service.webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -73,10 +73,14 @@ def webhook_loops(
     dispatch = DispatchLoop(dispatcher, settings.webhook_timeout_seconds)
     fanout_uow = new_uow()
     fanout = EnvelopeConsumer(
-        topics=[settings.topic_transform_events, settings.topic_image_events],
+        topics=[
+            settings.topic_transform_events,
+            settings.topic_image_events,
+            settings.topic_user_events,  # a deleted account's endpoints go too
+        ],
         group_id=settings.webhooks_group,
         bootstrap_servers=settings.kafka_bootstrap_servers,
-        handle=lambda envelope: record_deliveries(fanout_uow, envelope),
+        handle=lambda envelope: handle_event(fanout_uow, envelope),
         after_batch=dispatch.wake,
         topic_partitions=settings.kafka_topic_partitions,
     )

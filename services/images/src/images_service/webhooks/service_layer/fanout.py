@@ -1,4 +1,6 @@
-"""An event in, one delivery per subscribed endpoint out (idempotent: Kafka redelivers)."""
+"""An event in, one delivery per subscribed endpoint out (idempotent: Kafka redelivers).
+
+A deleted account's endpoints go with it (and their deliveries, by cascade)."""
 
 import logging
 from datetime import UTC, datetime
@@ -6,9 +8,24 @@ from datetime import UTC, datetime
 from images_service.webhooks.domain.model import Delivery, delivery_id
 from images_service.webhooks.domain.payloads import message_for
 from images_service.webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
-from platform_common.events import Envelope
+from platform_common.events import Envelope, UserDeleted
 
 log = logging.getLogger(__name__)
+
+
+def handle_event(uow: WebhooksUnitOfWork, envelope: Envelope) -> int:
+    if envelope.type == UserDeleted.type:
+        return forget_owner(uow, UserDeleted.model_validate(envelope.data))
+    return record_deliveries(uow, envelope)
+
+
+def forget_owner(uow: WebhooksUnitOfWork, event: UserDeleted) -> int:
+    with uow:
+        endpoints = uow.endpoints.of_owner(event.user_id)
+        for endpoint in endpoints:
+            uow.endpoints.delete(endpoint)
+        uow.commit()
+    return len(endpoints)
 
 
 def record_deliveries(uow: WebhooksUnitOfWork, envelope: Envelope) -> int:
