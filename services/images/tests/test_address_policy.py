@@ -2,6 +2,7 @@
 loopback, link-local and metadata destinations are refused before any connection is attempted.
 No test here opens a socket: the HTTP client's transport fails the test if it is ever used."""
 
+import asyncio
 import ipaddress
 
 import httpx
@@ -9,7 +10,12 @@ import pytest
 
 from images_service.adapters.pinned_http import pin
 from images_service.domain.address_policy import AddressPolicy, refusal_reason
-from images_service.domain.errors import ForbiddenAddress, InvalidRequest
+from images_service.domain.errors import (
+    ForbiddenAddress,
+    InvalidRequest,
+    RemoteFetchFailed,
+    UploadTooLarge,
+)
 from images_service.service_layer.remote_fetch import FetchLimits, download
 
 REFUSED = [
@@ -133,3 +139,53 @@ async def test_a_name_that_does_not_resolve_is_refused() -> None:
     async with httpx.AsyncClient(transport=httpx.MockTransport(no_connection)) as client:
         with pytest.raises(ForbiddenAddress, match="does not resolve"):
             await download(client, "http://nx.example/", AddressPolicy(), resolving({}), LIMITS)
+
+
+PUBLIC_ORIGIN = resolving({"photos.example": ["93.184.215.14"]})
+PHOTO_URL = "http://photos.example/a"
+
+
+async def test_a_declared_oversize_body_is_refused_unread() -> None:
+    def origin(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-length": str(10 * LIMITS.max_bytes)})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(origin)) as client:
+        with pytest.raises(UploadTooLarge):
+            await download(client, PHOTO_URL, AddressPolicy(), PUBLIC_ORIGIN, LIMITS)
+
+
+async def test_an_undeclared_oversize_body_is_cut_off() -> None:
+    async def endless():
+        while True:
+            yield b"\xff" * 65536
+
+    def origin(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=endless())
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(origin)) as client:
+        with pytest.raises(UploadTooLarge):
+            await download(client, PHOTO_URL, AddressPolicy(), PUBLIC_ORIGIN, LIMITS)
+
+
+async def test_a_source_that_stalls_hits_the_time_bound() -> None:
+    async def stalled():
+        yield b"\xff\xd8"
+        await asyncio.Event().wait()  # never set: the source stops sending
+
+    def origin(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=stalled())
+
+    limits = FetchLimits(max_bytes=LIMITS.max_bytes, timeout_seconds=0.2, max_redirects=0)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(origin)) as client:
+        with pytest.raises(RemoteFetchFailed) as failed:
+            await download(client, PHOTO_URL, AddressPolicy(), PUBLIC_ORIGIN, limits)
+    assert failed.value.code == "fetch_timeout"
+
+
+async def test_redirects_are_bounded() -> None:
+    def origin(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": "/again"})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(origin)) as client:
+        with pytest.raises(RemoteFetchFailed, match="redirected more than 3"):
+            await download(client, PHOTO_URL, AddressPolicy(), PUBLIC_ORIGIN, LIMITS)

@@ -54,6 +54,15 @@ async def _spool(response: httpx.Response, max_bytes: int) -> BinaryIO:
     return file  # type: ignore[return-value]
 
 
+def _redirect_target(url: httpx.URL, location: str) -> httpx.URL:
+    """Relative or absolute, the next hop is parsed (and then checked) like the first one."""
+    try:
+        joined = url.join(location)
+    except httpx.InvalidURL as exc:
+        raise RemoteFetchFailed(f"The source redirected to an invalid URL: {exc}") from exc
+    return parse_target_url(str(joined), "redirect")
+
+
 async def _follow(
     client: httpx.AsyncClient, url: httpx.URL, policy: AddressPolicy, resolver: Resolver,
     limits: FetchLimits,
@@ -64,8 +73,7 @@ async def _follow(
         response = await client.send(request, stream=True)
         try:
             if response.is_redirect:
-                # Relative or absolute, the next hop is checked like the first one.
-                url = parse_target_url(str(url.join(response.headers["location"])), "redirect")
+                url = _redirect_target(url, response.headers["location"])
                 continue
             if not response.is_success:
                 raise RemoteFetchFailed(

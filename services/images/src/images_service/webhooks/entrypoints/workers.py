@@ -69,6 +69,7 @@ def webhook_loops(
         retry=retry,
         # Longer than one send can take, so a live dispatcher is never overtaken by another.
         lease=timedelta(seconds=3 * settings.webhook_timeout_seconds + 30),
+        send_timeout_seconds=settings.webhook_timeout_seconds,
     )
     dispatch = DispatchLoop(dispatcher, settings.webhook_timeout_seconds)
     fanout_uow = new_uow()

@@ -36,6 +36,7 @@ class Dispatcher:
     resolver: Resolver
     retry: RetryPolicy
     lease: timedelta
+    send_timeout_seconds: float = 10.0
     batch_size: int = 50
 
     def claim(self) -> list[Claimed]:
@@ -65,7 +66,8 @@ class Dispatcher:
     async def _deliver(self, client: httpx.AsyncClient, claimed: Claimed) -> None:
         outcome = await send_webhook(client, claimed.url, claimed.secret,
                                      str(claimed.delivery_id), claimed.payload,
-                                     self.policy, self.resolver)  # fmt: skip
+                                     self.policy, self.resolver,
+                                     self.send_timeout_seconds)  # fmt: skip
         await asyncio.to_thread(self.record, claimed, outcome)
 
     async def dispatch_due(self, client: httpx.AsyncClient) -> int:
