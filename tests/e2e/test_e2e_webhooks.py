@@ -3,6 +3,7 @@ settings) verifies every POST with the published `standardwebhooks` package, and
 delivery id per event, also when the sending process (images) is killed and started again."""
 
 import json
+import threading
 import time
 from collections import defaultdict
 
@@ -13,10 +14,6 @@ from standardwebhooks import Webhook
 
 RECEIVER_HOST = "127.0.0.1"
 WAIT_SECONDS = 90
-
-
-def accept(_request: Received):
-    return 204, {}, b""
 
 
 def wait_for(condition, timeout: float = WAIT_SECONDS, what: str = "condition"):
@@ -51,17 +48,25 @@ def payloads(requests: list[Received]) -> list[dict]:
 
 
 def test_one_delivery_id_per_event_through_a_restart_of_the_sender(platform, user) -> None:
-    with http_server(RECEIVER_HOST, accept) as (receiver, got):
+    """Both ways a restart can lose or double a webhook: a delivery already owed (its receiver
+    refused it, so it waits in the database for a retry) and events that happen while the
+    sender is down (they wait in Kafka). The sender is SIGKILLed, as a crash would."""
+    back = threading.Event()
+
+    def refuse_until_back(_request: Received):
+        return (204, {}, b"") if back.is_set() else (503, {}, b"down for a moment")
+
+    with http_server(RECEIVER_HOST, refuse_until_back) as (receiver, got):
         endpoint = create_endpoint(user, f"{receiver}/hooks")
         image_id = user.upload_ok(photo_jpeg("chelsea"))["id"]
         first = user.transform_ok(image_id, {"operations": [{"op": "grayscale"}]})
-        wait_for(lambda: len(got.snapshot()) >= 1, what="the first webhook")
+        wait_for(lambda: len(got.snapshot()) >= 1, what="a refused first attempt")
 
-        # Events happen while the sender is down; SIGKILL, as a crash would.
         later = [user.transform_ok(image_id, {"operations": [{"op": "rotate", "angle": a}]})
                  for a in (90, 180)]  # fmt: skip
         platform.kill("images")
         platform.start("images")
+        back.set()
         settled = user.wait_terminal_polling(image_id, later, timeout=60)
         assert {b["status"] for b in settled.values()} == {"succeeded"}, settled
         assert user.http.delete(f"/images/{image_id}").status_code == 204
@@ -79,7 +84,10 @@ def test_one_delivery_id_per_event_through_a_restart_of_the_sender(platform, use
 
     deliveries = user.http.get(f"/webhooks/{endpoint['id']}/deliveries").json()["items"]
     assert {d["id"] for d in deliveries} == {next(iter(ids)) for ids in seen.values()}
-    assert all(d["status"] == "succeeded" and d["attempts"] for d in deliveries)
+    assert all(d["status"] == "succeeded" for d in deliveries), deliveries
+    [retried] = [d for d in deliveries if d["payload"]["data"].get("transformation_id") == first]
+    codes = [a["status_code"] for a in retried["attempts"]]
+    assert codes[0] == 503 and codes[-1] == 204, codes  # owed across the restart, then delivered
 
 
 def test_failed_attempts_are_retried_visible_and_replayable(user) -> None:

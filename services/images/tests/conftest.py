@@ -58,6 +58,8 @@ def images_settings(stack: Any) -> Settings:
         webhooks_group=f"images-test-{run}-webhooks",
         # Webhook endpoints here point at a closed loopback port: nothing leaves the machine.
         webhook_allowed_networks=["127.0.0.1/32"],
+        webhook_public_addresses=False,
+        fetch_public_addresses=False,
         kafka_topic_partitions=2,
     )
     # Created up front: a consumer that subscribes before its topic exists (the transformer

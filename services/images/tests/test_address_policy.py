@@ -69,6 +69,13 @@ def test_allowed_networks_open_exactly_what_they_name() -> None:
         policy.check("localhost", ["127.0.0.1"])
 
 
+def test_without_public_addresses_only_the_allowed_networks_pass() -> None:
+    policy = AddressPolicy.allowing(["127.0.0.2/32"], public=False)
+    policy.check("test-origin", ["127.0.0.2"])
+    with pytest.raises(ForbiddenAddress, match="public"):
+        policy.check("example.com", ["93.184.215.14"])
+
+
 def test_one_private_address_among_public_ones_refuses_the_name() -> None:
     with pytest.raises(ForbiddenAddress) as refused:
         AddressPolicy().check("rebind.test", ["93.184.215.14", "10.0.0.1"])

@@ -39,6 +39,9 @@ E2E_ENV = {
     # so a listener on 127.0.0.1 proves that fetch refuses loopback (and redirects to it).
     "WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.1/32"]',
     "FETCH_ALLOWED_NETWORKS": '["127.0.0.2/32"]',
+    # ...and nothing else: whatever URL a test (or the schema fuzzer) sends, nothing leaves.
+    "WEBHOOK_PUBLIC_ADDRESSES": "false",
+    "FETCH_PUBLIC_ADDRESSES": "false",
     # Retries in seconds rather than minutes, so a test sees them.
     "WEBHOOK_RETRY_BASE_SECONDS": "0.5",
     "WEBHOOK_RETRY_MAX_DELAY_SECONDS": "2",

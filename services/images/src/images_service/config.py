@@ -54,10 +54,13 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings)
     fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     fetch_max_redirects: int = Field(default=5, ge=0, le=20)
     fetch_allowed_networks: list[str] = Field(default_factory=list)
+    # false: ONLY the allowed networks (test environments, which must never reach the internet).
+    fetch_public_addresses: bool = True
 
     # Webhooks: endpoints must be public addresses, plus these networks (CIDRs); deliveries are
     # retried with exponential backoff (base, doubling, capped) for `webhook_retry_for_seconds`.
     webhook_allowed_networks: list[str] = Field(default_factory=list)
+    webhook_public_addresses: bool = True
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     webhook_retry_base_seconds: float = Field(default=10.0, gt=0)
     webhook_retry_max_delay_seconds: float = Field(default=4 * 3600.0, gt=0)

@@ -46,19 +46,24 @@ def refusal_reason(address: IPAddress) -> str | None:
 
 @dataclass(frozen=True)
 class AddressPolicy:
-    """Public addresses, plus the networks configuration allows explicitly."""
+    """Public addresses, plus the networks configuration allows explicitly. With `public=False`
+    only those networks (a test environment that must never reach the internet)."""
 
     allowed_networks: tuple[IPNetwork, ...] = field(default_factory=tuple)
+    public: bool = True
 
     @classmethod
-    def allowing(cls, networks: Iterable[str]) -> "AddressPolicy":
-        return cls(tuple(ipaddress.ip_network(n, strict=False) for n in networks))
+    def allowing(cls, networks: Iterable[str], public: bool = True) -> "AddressPolicy":
+        return cls(tuple(ipaddress.ip_network(n, strict=False) for n in networks), public)
 
     def is_allowed(self, address: IPAddress) -> bool:
         address = _unmapped(address)
         if any(address in network for network in self.allowed_networks):
             return True
-        return refusal_reason(address) is None
+        return self.public and refusal_reason(address) is None
+
+    def _reason(self, address: IPAddress) -> str | None:
+        return refusal_reason(address) or "is public, and this deployment reaches no public address"
 
     def check(self, host: str, addresses: Iterable[str]) -> list[IPAddress]:
         """All addresses `host` resolved to, parsed; raises ForbiddenAddress if ANY is refused
@@ -68,5 +73,5 @@ class AddressPolicy:
             raise ForbiddenAddress(host, None, "does not resolve to any address")
         for address in parsed:
             if not self.is_allowed(address):
-                raise ForbiddenAddress(host, str(address), refusal_reason(_unmapped(address)))
+                raise ForbiddenAddress(host, str(address), self._reason(_unmapped(address)))
         return parsed

@@ -13,7 +13,10 @@ def get_webhooks_uow(request: Request) -> WebhooksUnitOfWork:
 
 
 def get_webhook_policy(request: Request) -> AddressPolicy:
-    return AddressPolicy.allowing(request.app.state.settings.webhook_allowed_networks)
+    settings = request.app.state.settings
+    return AddressPolicy.allowing(
+        settings.webhook_allowed_networks, settings.webhook_public_addresses
+    )
 
 
 WebhooksUowDep = Annotated[WebhooksUnitOfWork, Depends(get_webhooks_uow)]

@@ -64,7 +64,9 @@ def webhook_loops(
     )
     dispatcher = Dispatcher(
         new_uow=new_uow,
-        policy=AddressPolicy.allowing(settings.webhook_allowed_networks),
+        policy=AddressPolicy.allowing(
+            settings.webhook_allowed_networks, settings.webhook_public_addresses
+        ),
         resolver=system_resolver,
         retry=retry,
         # Longer than one send can take, so a live dispatcher is never overtaken by another.

@@ -28,8 +28,9 @@ class FetchRequest(BaseModel):
     url: str = Field(
         min_length=1,
         max_length=2048,
-        description="An http or https URL of the image on the public internet",
-        examples=["https://example.com/photo.jpg"],
+        # No `examples`: schema fuzzers send them, and a test must never reach the internet.
+        description="An http or https URL of the image on the public internet, such as "
+        "https://upload.wikimedia.org/wikipedia/commons/a/a9/Example.jpg",
     )
     presets: list[str] = Field(
         default_factory=list, max_length=20, description="Presets to make eagerly, by name"
@@ -63,7 +64,9 @@ async def fetch_image(
         timeout_seconds=settings.fetch_timeout_seconds,
         max_redirects=settings.fetch_max_redirects,
     )
-    policy = AddressPolicy.allowing(settings.fetch_allowed_networks)
+    policy = AddressPolicy.allowing(
+        settings.fetch_allowed_networks, settings.fetch_public_addresses
+    )
     async with outbound_client(settings.fetch_timeout_seconds) as client:
         downloaded = await download(client, body.url, policy, system_resolver, fetch_limits)
     try:
