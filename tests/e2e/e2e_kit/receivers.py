@@ -15,6 +15,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    status: int = 0  # what the server answered
 
 
 @dataclass
@@ -41,9 +42,10 @@ def http_server(host: str, respond: Responder) -> Iterator[tuple[str, Recorder]]
             length = int(self.headers.get("content-length") or 0)
             received = Received(self.path, {k.lower(): v for k, v in self.headers.items()},
                                 self.rfile.read(length))  # fmt: skip
+            status, headers, body = respond(received)
+            received.status = status
             with recorder.lock:
                 recorder.requests.append(received)
-            status, headers, body = respond(received)
             self.send_response(status)
             for name, value in {**headers, "content-length": str(len(body))}.items():
                 self.send_header(name, value)
