@@ -16,5 +16,6 @@ create_topic images.transform.requested 6 "$WEEK_MS"
 create_topic images.transform.events 6 "$WEEK_MS"
 create_topic images.transform.dlq 3 "$MONTH_MS"
 create_topic auth.user.events 3 "$MONTH_MS"
+create_topic images.events 3 "$WEEK_MS"
 
 /opt/kafka/bin/kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --describe --exclude-internal

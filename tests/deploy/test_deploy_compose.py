@@ -159,6 +159,7 @@ def test_topics_are_created_before_the_services_with_the_settings_names(
         defaults.topic_transform_events,
         defaults.topic_transform_dlq,
         defaults.topic_user_events,
+        defaults.topic_image_events,
     }
     assert topics_script[defaults.topic_transform_requested] == 6
     assert topics_script[defaults.topic_transform_events] == 6

@@ -75,6 +75,7 @@ def test_route_labels_hide_ids():
         ("POST", "/images", b"", LimitCategory.UPLOADS),
         ("POST", "/images/uploads", b"", LimitCategory.UPLOADS),
         ("POST", f"/images/uploads/{ID}/complete", b"", LimitCategory.UPLOADS),
+        ("POST", "/images/fetch", b"", LimitCategory.UPLOADS),
         ("POST", f"/images/{ID}/transform", b"", LimitCategory.TRANSFORMS),
         ("GET", f"/images/{ID}/content", b"w=100&format=webp", LimitCategory.TRANSFORMS),
         ("GET", f"/images/{ID}/content", b"", LimitCategory.READS),

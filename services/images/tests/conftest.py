@@ -52,8 +52,14 @@ def images_settings(stack: Any) -> Settings:
         topic_transform_events=f"images-test-{run}.transform.events",
         topic_transform_dlq=f"images-test-{run}.transform.dlq",
         topic_user_events=f"images-test-{run}.user.events",
+        topic_image_events=f"images-test-{run}.events",
         transform_events_group=f"images-test-{run}-transform-events",
         user_events_group=f"images-test-{run}-user-events",
+        webhooks_group=f"images-test-{run}-webhooks",
+        # Webhook endpoints here point at a closed loopback port: nothing leaves the machine.
+        webhook_allowed_networks=["127.0.0.1/32"],
+        webhook_public_addresses=False,
+        fetch_public_addresses=False,
         kafka_topic_partitions=2,
     )
     # Created up front: a consumer that subscribes before its topic exists (the transformer
@@ -64,6 +70,7 @@ def images_settings(stack: Any) -> Settings:
             settings.topic_transform_events,
             settings.topic_transform_dlq,
             settings.topic_user_events,
+            settings.topic_image_events,
         ],
         partitions=2,
     )

@@ -38,6 +38,25 @@ async def _with_variant(client, user, image, s3, settings, send_event, wait_unti
     return key
 
 
+async def test_delete_announces_image_deleted_once(
+    client, user, uploaded, images_settings, topic_reader
+):
+    image = await uploaded(user)
+
+    first = await client.delete(f"/images/{image['id']}", headers=user.headers)
+    again = await client.delete(f"/images/{image['id']}", headers=user.headers)
+
+    assert (first.status_code, again.status_code) == (204, 404)
+    found = await topic_reader(
+        images_settings.topic_image_events,
+        lambda e: e.type == "ImageDeleted" and e.data["image_id"] == image["id"],
+        settle_seconds=2,
+    )
+    [(key, envelope)] = found  # the second delete announced nothing
+    assert key == image["id"].encode()
+    assert envelope.data["owner_id"] == str(user.id)
+
+
 async def test_delete_removes_the_original_every_variant_and_the_rows(
     client, user, uploaded, s3, images_settings, send_event, wait_until, object_keys, sql
 ):

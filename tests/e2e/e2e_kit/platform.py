@@ -36,9 +36,20 @@ E2E_ENV = {
     # Idle clients are cut off quickly so the slow-upload test stays short.
     "CLIENT_BODY_TIMEOUT_SECONDS": "5",
     "CLIENT_HEADER_TIMEOUT_SECONDS": "5",
+    # Outbound requests (webhooks, upload from a URL) may reach only these loopback addresses:
+    # webhook receivers listen on 127.0.0.1; 127.0.0.2 is the one origin fetch may download from,
+    # so a listener on 127.0.0.1 proves that fetch refuses loopback (and redirects to it).
+    "WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.1/32"]',
+    "FETCH_ALLOWED_NETWORKS": '["127.0.0.2/32"]',
+    # ...and nothing else: whatever URL a test (or the schema fuzzer) sends, nothing leaves.
+    "WEBHOOK_PUBLIC_ADDRESSES": "false",
+    "FETCH_PUBLIC_ADDRESSES": "false",
+    # Retries in seconds rather than minutes, so a test sees them.
+    "WEBHOOK_RETRY_BASE_SECONDS": "0.5",
+    "WEBHOOK_RETRY_MAX_DELAY_SECONDS": "2",
 }
 # The services whose settings E2E_ENV changes (restarted once with it).
-E2E_RESTARTS = ("auth", "gateway")
+E2E_RESTARTS = ("auth", "gateway", "images")
 
 
 class PlatformControl:

@@ -21,6 +21,7 @@ TOPICS = {
     "images.transform.events": 6,
     "images.transform.dlq": 1,
     "auth.user.events": 3,
+    "images.events": 3,
 }
 
 

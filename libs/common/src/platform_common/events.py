@@ -85,6 +85,15 @@ class TransformDeadLettered(Event):
     request: dict[str, Any]
 
 
+class ImageDeleted(Event):
+    """On images.events: an original (and its variants) was deleted by its owner."""
+
+    type: ClassVar[str] = "ImageDeleted"
+    image_id: uuid.UUID
+    owner_id: uuid.UUID
+    deleted_at: datetime
+
+
 class UserRegistered(Event):
     type: ClassVar[str] = "UserRegistered"
     user_id: uuid.UUID
@@ -104,6 +113,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TransformSucceeded,
         TransformFailed,
         TransformDeadLettered,
+        ImageDeleted,
         UserRegistered,
         UserDeleted,
     )

@@ -135,6 +135,7 @@ class TopicSettings(BaseSettings):
     topic_transform_events: str = "images.transform.events"
     topic_transform_dlq: str = "images.transform.dlq"
     topic_user_events: str = "auth.user.events"
+    topic_image_events: str = "images.events"
 
 
 class DeliverySettings(BaseSettings):

@@ -1,8 +1,9 @@
 """Images settings: environment variables only (shared ones live in platform_common.settings)."""
 
+import ipaddress
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from platform_common.settings import (
     BaseServiceSettings,
@@ -60,6 +61,36 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings,
     user_events_group: str = "images-user-events"
     # Topics are created with this many partitions when missing (local stack, first boot).
     kafka_topic_partitions: int = Field(default=3, ge=1)
+
+    # Upload from a URL (POST /images/fetch): bounds on the download; the size bound is
+    # max_upload_bytes. Only public addresses are fetched from, plus these networks (CIDRs,
+    # e.g. ["192.0.2.0/24"]) where a deployment really means to reach them.
+    fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    fetch_allowed_networks: list[str] = Field(default_factory=list)
+    # false: ONLY the allowed networks (test environments, which must never reach the internet).
+    fetch_public_addresses: bool = True
+
+    # Webhooks: endpoints must be public addresses, plus these networks (CIDRs); deliveries are
+    # retried with exponential backoff (base, doubling, capped) for `webhook_retry_for_seconds`.
+    webhook_allowed_networks: list[str] = Field(default_factory=list)
+    webhook_public_addresses: bool = True
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_retry_base_seconds: float = Field(default=10.0, gt=0)
+    webhook_retry_max_delay_seconds: float = Field(default=4 * 3600.0, gt=0)
+    webhook_retry_for_seconds: float = Field(default=26 * 3600.0, gt=0)
+    webhook_max_endpoints: int = Field(default=20, ge=1)
+    webhooks_group: str = "images-webhooks"
+
+    @field_validator("fetch_allowed_networks", "webhook_allowed_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{network!r} is not a network such as 127.0.0.1/32") from exc
+        return value
 
     def secrets_to_check(self) -> dict[str, str]:
         return {

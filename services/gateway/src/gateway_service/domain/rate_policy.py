@@ -24,7 +24,8 @@ def categorize(method: str, path: str, query_string: bytes) -> LimitCategory:
         if path in _LOGIN_PATHS:
             return LimitCategory.LOGIN
         if parts[1:2] == ["images"] and (
-            len(parts) == 2 or parts[2] == "uploads"  # multipart, presigned start and complete
+            # multipart, presigned start and complete, and upload from a URL
+            len(parts) == 2 or parts[2] in ("uploads", "fetch")
         ):
             return LimitCategory.UPLOADS
         if len(parts) == 4 and parts[1] == "images" and parts[3] == "transform":

@@ -19,6 +19,7 @@ ROUTE_TABLE: dict[str, Upstream] = {
     "admin": Upstream.IMAGES,
     "delivery": Upstream.IMAGES,
     "presets": Upstream.IMAGES,
+    "webhooks": Upstream.IMAGES,
 }
 
 # Reaching these is how a client gets a token, or they carry nothing private.

@@ -167,3 +167,24 @@ class StillRendering(AppError):
             "The variant is still being made; try again in a moment",
             headers={"Retry-After": "1", "Cache-Control": "no-store"},
         )
+
+
+class ForbiddenAddress(AppError):
+    """A URL whose host is (or resolves to) an address we refuse to connect to."""
+
+    status_code = 422
+    code = "forbidden_address"
+
+    def __init__(self, host: str, address: str | None, reason: str | None) -> None:
+        where = f"{host} ({address})" if address and address != host else host
+        super().__init__(
+            f"{where} {reason or 'is not allowed'}; only public internet addresses can be reached",
+            details={"host": host, "address": address},
+        )
+        self.host = host
+        self.address = address
+
+
+class RemoteFetchFailed(AppError):
+    status_code = 422
+    code = "fetch_failed"

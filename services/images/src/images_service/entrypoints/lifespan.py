@@ -1,9 +1,9 @@
 """What runs beside the HTTP server for the app's whole life.
 
 The outbox relay (publishes TransformRequested when Kafka is reachable), the two consumers
-(transform status events, user deletions), the deletion queue and the retention sweep. Each
-loop survives outages of its dependencies on its own, so the API starts and serves even while
-Kafka or S3 are down.
+(transform status events, user deletions), the deletion queue, the retention sweep and the webhook
+loops. Each loop survives outages of its dependencies on its own, so the API starts and serves even
+while Kafka or S3 are down.
 """
 
 import asyncio
@@ -21,6 +21,8 @@ from images_service.entrypoints.periodic import drain_with_backoff, run_periodic
 from images_service.service_layer.deletion import finish_interrupted_deletions
 from images_service.service_layer.retention import RetentionPolicy, run_retention
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
+from images_service.webhooks import bootstrap as webhooks
+from images_service.webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
 from platform_common.s3 import ensure_bucket
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             settings.retention_interval_seconds,
             lambda: run_retention(retention_uow, state.storage, policy),
         ),
+        **webhooks.webhook_loops(settings, lambda: WebhooksUnitOfWork(state.session_factory)),
     }
     tasks = [asyncio.create_task(coro, name=name) for name, coro in loops.items()]
     try:

@@ -10,10 +10,12 @@ another image is kept.
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from images_service.adapters.object_storage import STORAGE_ERRORS, ObjectStorage
 from images_service.domain.errors import ImageNotFound
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
+from platform_common.events import ImageDeleted
 
 
 def _objects_of(uow: ImagesUnitOfWork, image_ids: Sequence[uuid.UUID]) -> list[str]:
@@ -51,21 +53,28 @@ def purge_images(
 
 
 def delete_image(
-    uow: ImagesUnitOfWork, storage: ObjectStorage, owner_id: uuid.UUID, image_id: uuid.UUID
+    uow: ImagesUnitOfWork,
+    storage: ObjectStorage,
+    owner_id: uuid.UUID,
+    image_id: uuid.UUID,
+    events_topic: str,
 ) -> bool:
-    """True when everything is gone; False when S3 failed after the image was marked
-    `deleting` (hidden at once): the deletion queue finishes it when S3 is back."""
+    """The owner's delete: hidden and announced (ImageDeleted, via the outbox) in one
+    transaction, then purged. True when everything is gone; False when S3 failed after that
+    commit: the deletion queue finishes it when S3 is back."""
     with uow:
-        if uow.images.get_owned(image_id, owner_id) is None:
+        # Locked, so of two concurrent deletes only one announces it; the other finds it gone.
+        image = uow.images.get(image_id, for_update=True)
+        if image is None or image.owner_id != owner_id or not image.is_available:
             raise ImageNotFound()
+        image.mark_deleting()
+        event = ImageDeleted(image_id=image_id, owner_id=owner_id, deleted_at=datetime.now(UTC))
+        uow.publish(events_topic, str(image_id), event)
+        uow.commit()
     try:
         purge_images(uow, storage, [image_id])
     except STORAGE_ERRORS:
-        with uow:
-            image = uow.images.get(image_id)
-            if image is None or image.is_available:
-                raise  # not even marked: nothing was accepted, the client must retry
-        return False
+        return False  # hidden and announced: the deletion queue finishes it
     return True
 
 

@@ -13,11 +13,13 @@ from images_service.entrypoints.api.routes import (
     images,
     internal_delivery,
     presets,
+    remote,
     transformations,
     uploads,
 )
 from images_service.entrypoints.lifespan import lifespan
 from images_service.service_layer.notifications import StatusSignals
+from images_service.webhooks import bootstrap as webhooks
 from platform_common.app import create_service_app
 from platform_common.db import make_engine, make_session_factory, ping
 from platform_common.http_limits import upload_body_limit
@@ -28,6 +30,7 @@ from platform_common.s3 import make_s3_client
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     start_mappers()
+    webhooks.start_mappers()
     engine = make_engine(settings.database_url, settings.database_pool_size)
     s3 = make_s3_client(settings)
     storage = ObjectStorage(s3, settings.s3_bucket, make_s3_client(settings, public=True))
@@ -37,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Image uploads and metadata, transformation requests, status and results.",
         routers=[
             uploads.router,
+            remote.router,
             transformations.listing_router,
             images.router,
             transformations.router,
@@ -45,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             delivery_keys.router,
             presets.router,
             internal_delivery.router,
+            webhooks.router,
         ],
         readiness_checks={
             "database": lambda: ping(engine),

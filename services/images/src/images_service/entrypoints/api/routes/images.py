@@ -241,10 +241,19 @@ async def image_content(
         **error_responses(401, 404),
     },
 )
-def remove_image(
-    image_id: ImageId, owner: CurrentOwner, uow: UowDep, storage: StorageDep
+async def remove_image(
+    image_id: ImageId,
+    owner: CurrentOwner,
+    uow: UowDep,
+    storage: StorageDep,
+    settings: SettingsDep,
+    relay: RelayDep,
 ) -> Response:
-    if delete_image(uow, storage, owner, image_id):
+    finished = await run_in_threadpool(
+        delete_image, uow, storage, owner, image_id, settings.topic_image_events
+    )
+    relay.wake()  # on the event loop: the relay's wake-up event is not thread-safe
+    if finished:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     accepted = DeletionAccepted(id=image_id, status="deleting")
     return JSONResponse(accepted.model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
