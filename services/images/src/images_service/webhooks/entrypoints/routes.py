@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from images_service.adapters.pinned_http import parse_target_url, pin, system_resolver
@@ -21,9 +21,12 @@ from images_service.webhooks.entrypoints.schemas import (
     EndpointUpdate,
 )
 from images_service.webhooks.service_layer import endpoints as use_cases
+from platform_common.openapi import error_responses
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
-NOT_FOUND = {404: {"description": "No such endpoint (or delivery) of yours"}}
+NOT_FOUND = error_responses(401, 404, 422, _404="No such endpoint (or delivery) of yours")
+EndpointId = Annotated[uuid.UUID, Path(description="The webhook endpoint's id (a UUID)")]
+DeliveryId = Annotated[uuid.UUID, Path(description="The delivery's id (a UUID)")]
 
 
 async def _checked_url(url: str, policy: AddressPolicy) -> str:
@@ -32,7 +35,13 @@ async def _checked_url(url: str, policy: AddressPolicy) -> str:
     return url
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Add a webhook endpoint")
+@router.post(
+    "",
+    operation_id="createWebhook",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a webhook endpoint",
+    responses=error_responses(401, 409, 422),
+)
 async def create_webhook(
     body: EndpointCreate,
     response: Response,
@@ -50,18 +59,24 @@ async def create_webhook(
     return EndpointCreated.of(endpoint)
 
 
-@router.get("", summary="Your webhook endpoints (secrets are shown only at creation)")
+@router.get(
+    "",
+    operation_id="listWebhooks",
+    summary="Your webhook endpoints (secrets are shown only at creation)",
+    responses=error_responses(401),
+)
 def list_webhooks(owner: CurrentOwner, uow: WebhooksUowDep) -> EndpointList:
     return EndpointList(items=[EndpointPublic.of(e) for e in use_cases.list_endpoints(uow, owner)])
 
 
 @router.patch(
     "/{endpoint_id}",
+    operation_id="updateWebhook",
     summary="Change an endpoint's URL, description or enabled state",
     responses=NOT_FOUND,
 )
 async def update_webhook(
-    endpoint_id: uuid.UUID,
+    endpoint_id: EndpointId,
     body: EndpointUpdate,
     owner: CurrentOwner,
     uow: WebhooksUowDep,
@@ -75,21 +90,23 @@ async def update_webhook(
 
 @router.delete(
     "/{endpoint_id}",
+    operation_id="deleteWebhook",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete an endpoint and its delivery history",
     responses=NOT_FOUND,
 )
-def delete_webhook(endpoint_id: uuid.UUID, owner: CurrentOwner, uow: WebhooksUowDep) -> None:
+def delete_webhook(endpoint_id: EndpointId, owner: CurrentOwner, uow: WebhooksUowDep) -> None:
     use_cases.delete_endpoint(uow, owner, endpoint_id)
 
 
 @router.get(
     "/{endpoint_id}/deliveries",
+    operation_id="listWebhookDeliveries",
     summary="Deliveries, newest first, with every attempt",
     responses=NOT_FOUND,
 )
 def list_webhook_deliveries(
-    endpoint_id: uuid.UUID,
+    endpoint_id: EndpointId,
     owner: CurrentOwner,
     uow: WebhooksUowDep,
     status: Annotated[DeliveryStatus | None, Query()] = None,
@@ -101,12 +118,13 @@ def list_webhook_deliveries(
 
 @router.post(
     "/{endpoint_id}/deliveries/{delivery_id}/replay",
+    operation_id="replayWebhookDelivery",
     status_code=status.HTTP_202_ACCEPTED,
     responses=NOT_FOUND,
     summary="Send a delivery again now (same webhook-id), with a fresh retry window",
 )
 def replay_webhook_delivery(
-    endpoint_id: uuid.UUID, delivery_id: uuid.UUID, owner: CurrentOwner, uow: WebhooksUowDep
+    endpoint_id: EndpointId, delivery_id: DeliveryId, owner: CurrentOwner, uow: WebhooksUowDep
 ) -> DeliveryPublic:
     delivery, attempts = use_cases.replay_delivery(uow, owner, endpoint_id, delivery_id)
     return DeliveryPublic.of(delivery, attempts)

@@ -1,25 +1,27 @@
 """Server-side signing, for clients that do not want to hold a key."""
 
-import uuid
-
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from images_service.domain.errors import InvalidRequest
 from images_service.entrypoints.api.deps import CurrentOwner, SettingsDep, SignerDep, UowDep
+from images_service.entrypoints.api.routes.images import ImageId
 from images_service.entrypoints.api.schemas import DeliveryUrlPublic, DeliveryUrlRequest
 from images_service.service_layer.delivery_urls import sign_delivery_url, split_options
 from images_service.service_layer.presets import valid_name
+from platform_common.openapi import error_responses
 
 router = APIRouter(prefix="/images/{image_id}", tags=["delivery"])
 
 
 @router.post(
     "/delivery-url",
+    operation_id="signDeliveryUrl",
+    responses=error_responses(401, 404, 422),
     summary="A signed public URL for this image with the given options, preset and expiry",
 )
 async def delivery_url(
-    image_id: uuid.UUID,
+    image_id: ImageId,
     body: DeliveryUrlRequest,
     owner: CurrentOwner,
     uow: UowDep,

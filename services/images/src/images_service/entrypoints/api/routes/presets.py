@@ -12,21 +12,28 @@ from images_service.service_layer.presets import (
     list_presets,
     put_preset,
 )
+from platform_common.openapi import error_responses
 from platform_common.transform_spec import TransformSpec
 
 router = APIRouter(prefix="/presets", tags=["presets"])
 PresetName = Annotated[str, Path(max_length=64, description="a-z, 0-9, '_' and '-'")]
 
 
-@router.get("", summary="Your presets, by name")
+@router.get(
+    "", operation_id="listPresets", summary="Your presets, by name", responses=error_responses(401)
+)
 def presets_of_owner(owner: CurrentOwner, uow: UowDep) -> dict[str, list[PresetPublic]]:
     return {"items": [PresetPublic.of(preset) for preset in list_presets(uow, owner)]}
 
 
 @router.put(
     "/{name}",
+    operation_id="putPreset",
     summary="Create or replace a preset (body: a transform request)",
-    responses={201: {"model": PresetPublic, "description": "Created"}},
+    responses={
+        201: {"model": PresetPublic, "description": "Created"},
+        **error_responses(401, 422),
+    },
 )
 def save_preset(
     name: PresetName, spec: TransformSpec, owner: CurrentOwner, uow: UowDep, response: Response
@@ -36,11 +43,19 @@ def save_preset(
     return PresetPublic.of(preset)
 
 
-@router.get("/{name}", summary="One preset")
+@router.get(
+    "/{name}", operation_id="getPreset", summary="One preset", responses=error_responses(401, 404)
+)
 def preset_details(name: PresetName, owner: CurrentOwner, uow: UowDep) -> PresetPublic:
     return PresetPublic.of(get_preset(uow, owner, name))
 
 
-@router.delete("/{name}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a preset")
+@router.delete(
+    "/{name}",
+    operation_id="deletePreset",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a preset",
+    responses=error_responses(401, 404),
+)
 def remove_preset(name: PresetName, owner: CurrentOwner, uow: UowDep) -> None:
     delete_preset(uow, owner, name)
