@@ -17,7 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # CI runs the slow fault-injection tests too; locally `make test` keeps to the fast set.
 PYTEST_SELECTION := $(if $(CI),,-m "not slow")
 
-.PHONY: help install fonts run up test test-all lint format bench images k8s clean distclean
+.PHONY: help install install-run install-test install-bench fonts run up test test-all lint format bench images k8s clean distclean
 
 help:
 	@echo "make run       start the whole platform locally (gateway on http://127.0.0.1:8000)"
@@ -35,14 +35,31 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard */*/pyproject.toml) deploy/local/pyproject.toml
-	$(UV) sync --frozen --all-packages
+# One stamp per dependency group: `make run` installs only `run`; `make test` and `make bench`
+# add theirs. --inexact: installing one group never removes another's packages.
+LOCK_INPUTS := $(UV) uv.lock pyproject.toml $(wildcard */*/pyproject.toml) deploy/local/pyproject.toml
+SYNC := $(UV) sync --frozen --inexact --all-packages --no-default-groups
+
+$(VENV)/.installed-run: $(LOCK_INPUTS)
+	$(SYNC) --group run
 	@test -e $(WATERMARK_FONT) || $(MAKE) --no-print-directory fonts
 	$(BIN)/devstack check
 	$(BIN)/devstack fetch
 	@touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed-run
+	$(SYNC) --group run --group test
+	@touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(SYNC) --group run --group test --group bench
+	@touch $@
+
+install-run: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+install-bench: $(VENV)/.installed-bench
+# Everything a developer needs (what the tests and benchmarks need, too).
+install: install-bench
 
 # The transformer's text watermarks render with DejaVu Sans; the one system package we need.
 WATERMARK_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
@@ -54,27 +71,27 @@ fonts:
 		exit 1; \
 	fi
 
-run: install
+run: install-run
 	$(BIN)/devstack run
 
-up: install
+up: install-run
 	$(BIN)/devstack up
 
-test: install
+test: install-test
 	$(BIN)/pytest $(PYTEST_SELECTION)
 
-test-all: install
+test-all: install-test
 	$(BIN)/pytest
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install
+bench: install-bench
 	$(BIN)/python -m bench
 
 images:

@@ -6,14 +6,17 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from platform_common.access_log import AccessLogMiddleware
 from platform_common.errors import install_error_handlers
 from platform_common.http_timeouts import ClientBodyTimeoutMiddleware
+from platform_common.http_tracing import TracingMiddleware
 from platform_common.logging import configure_logging
 from platform_common.observability import MetricsMiddleware, ReadinessCheck, health_router
 from platform_common.request_context import REQUEST_ID_HEADER, RequestIdMiddleware
 from platform_common.security.csrf import CookieOriginCheckMiddleware
 from platform_common.security.tokens import TokenVerifier
 from platform_common.settings import BaseServiceSettings
+from platform_common.tracing import configure_tracing
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None] | AsyncIterator[None]]
 
@@ -34,6 +37,7 @@ def create_service_app(
     defends itself rather than trusting that only the gateway can reach it.
     `builtin_docs=False` leaves /docs and /openapi.json to the service (the gateway merges)."""
     configure_logging(settings.service_name, settings.log_level)
+    configure_tracing(settings)
     no_docs = {"openapi_url": None, "docs_url": None, "redoc_url": None}
     app = FastAPI(
         title=title,
@@ -62,6 +66,8 @@ def create_service_app(
         app.add_middleware(CookieOriginCheckMiddleware, trusted_origins=trusted)
     # Inside the request-id middleware, so a 408 for a stalled body carries the request id.
     app.add_middleware(ClientBodyTimeoutMiddleware, timeout=settings.client_body_timeout_seconds)
-    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(MetricsMiddleware, announce_route=settings.announce_route_template)
+    app.add_middleware(TracingMiddleware)
+    app.add_middleware(AccessLogMiddleware)
     app.add_middleware(RequestIdMiddleware)  # outermost: every log line has the id
     return app

@@ -52,6 +52,17 @@ class BaseServiceSettings(HttpServerSettings):
     # Origins (besides our own host and cors_origins) allowed to send cookie-authenticated writes.
     csrf_trusted_origins: list[str] = Field(default_factory=list)
 
+    # Tell the gateway in front which route template answered (x-route-template), so its metrics
+    # label known routes only. The gateway itself, the public edge, turns this off.
+    announce_route_template: bool = True
+
+    # OpenTelemetry traces: none | otlp (OTLP over HTTP to the endpoint) | console | file (JSON
+    # lines at tracing_file, relative to the working directory).
+    tracing_exporter: Literal["none", "otlp", "console", "file"] = "none"
+    tracing_otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+    tracing_file: str = "spans.jsonl"
+    tracing_sample_ratio: float = Field(default=1.0, ge=0, le=1)
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"

@@ -46,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the cookie's SameSite=Lax; Bearer-authenticated and same-origin requests pass.
     )
     app.state.gateway = gateway
+    # The edge serves /metrics on its metrics port only (adapters/metrics_server.py).
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") != "/metrics"]
     # First in line: most requests are proxied, and no gateway route shares their prefixes.
     app.router.routes[:0] = proxy_routes(gateway)
     return app

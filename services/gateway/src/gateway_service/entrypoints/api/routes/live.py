@@ -19,6 +19,7 @@ from gateway_service.entrypoints.api.deps import GatewayDep, rate_limit, too_man
 from gateway_service.service_layer.live_hub import Subscription
 from gateway_service.service_layer.pending_status import catch_up
 from platform_common.errors import AppError, error_response
+from platform_common.route_templates import set_user_id
 from platform_common.security.dependencies import token_from_headers
 from platform_common.security.tokens import TokenClaims
 
@@ -59,6 +60,7 @@ async def live_events(
 ) -> EventSourceResponse:
     token = token or token_from_headers(request.scope["headers"])
     claims = await _admit(gateway, token, request.client.host if request.client else None)
+    set_user_id(request.scope, claims.subject)
     assert token is not None  # _admit refused a missing one
 
     # Subscribed before the response starts: whatever happens once the client sees the stream
@@ -102,6 +104,7 @@ async def live_websocket(websocket: WebSocket, gateway: GatewayDep) -> None:
             error_response(exc.status_code, exc.code, exc.message, exc.headers)
         )
         return
+    set_user_id(websocket.scope, claims.subject)
     assert token is not None
     LIVE_CONNECTIONS.labels("websocket").inc()
     try:
