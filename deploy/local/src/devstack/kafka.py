@@ -126,11 +126,13 @@ class Kafka:
 
     def _format(self, jvm: list[str], config: Path) -> None:
         # KRaft storage needs a cluster id once; later starts reuse the formatted data dir.
+        # Passed as --cluster-id=ID: an id starting with "-" would otherwise read as an option.
         cluster_id = urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             result = subprocess.run(
-                [*jvm, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)],
+                [*jvm, "kafka.tools.StorageTool", "format", f"--cluster-id={cluster_id}",
+                 "-c", str(config)],
                 stdout=log, stderr=subprocess.STDOUT, cwd=self.dir, check=False, timeout=120,
             )  # fmt: skip
         if result.returncode != 0:

@@ -3,6 +3,7 @@
 import os
 import threading
 import time
+from pathlib import Path
 
 from devstack.parallel import run_parallel
 from devstack.ports import HOST, ensure_free, free_port, port_from_env
@@ -63,6 +64,11 @@ class Platform:
 
     def url(self, name: str) -> str:
         return self.services[name].url
+
+    def span_file(self, name: str) -> Path:
+        """Where a service started with TRACING_EXPORTER=file (relative TRACING_FILE) writes."""
+        service = self.services[name]
+        return service.dir / service.env.get("TRACING_FILE", "spans.jsonl")
 
     def metrics_url(self, name: str) -> str:
         """Where a service's Prometheus metrics are: the gateway's on its own port."""

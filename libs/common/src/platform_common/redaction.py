@@ -24,13 +24,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # A JWT anywhere (three base64url parts, the first a JSON header): `eyJ...`.
     (re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"), REDACTED),
     # `?token=...&X-Amz-Signature=...` in URLs and request lines.
-    (re.compile(rf"(?i)([?&;](?:{_SECRET_PARAMS})=)[^&\s\"'#]+"), rf"\1{REDACTED}"),
+    (re.compile(rf"(?i)([?&;](?:{_SECRET_PARAMS})=)[^&\s\"'#\\]+"), rf"\1{REDACTED}"),
     # Signed delivery URLs carry their signature as the second path segment: /d/{account}/{sig}/.
-    (re.compile(r"(/d/[^/\s\"']+/)[^/\s\"']+"), rf"\1{REDACTED}"),
+    (re.compile(r"(/d/[^/\s\"'\\]+/)[^/\s\"'\\]+"), rf"\1{REDACTED}"),
     # `Authorization: Bearer x`, `Basic x`.
     (re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+"), rf"\1 {REDACTED}"),
     # Cookie values: `access_token=...; refresh_token=...`.
-    (re.compile(r"(?i)\b((?:access|refresh)_token=)[^;\s\"'&]+"), rf"\1{REDACTED}"),
+    (re.compile(r"(?i)\b((?:access|refresh)_token=)[^;\s\"'&\\]+"), rf"\1{REDACTED}"),
     # "password": "..." in JSON, 'password': '...' in a repr.
     (
         re.compile(rf"(?i)([\"'](?:{_SECRET_KEYS})[\"']\s*:\s*)([\"'])(?:\\.|(?!\2).)*\2"),
@@ -38,7 +38,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # password=... in form bodies or key=value log text.
     (
-        re.compile(r"(?i)\b((?:password|new_password|current_password)=)[^&\s\"']+"),
+        re.compile(r"(?i)\b((?:password|new_password|current_password)=)[^&\s\"'\\]+"),
         rf"\1{REDACTED}",
     ),
 )

@@ -35,11 +35,13 @@ def run_worker() -> None:
     # libvips reports every threadpool it finishes at INFO: noise at any production log level.
     logging.getLogger("pyvips").setLevel(max(logging.WARNING, logging.getLogger().level))
     configure_libvips(settings.threads_per_process)
-    # quiet: no banner and no terminal spinner (ANSI escapes) on stdout, whose lines are JSON.
-    faust.Worker(
+    # No banner and no terminal spinner (ANSI escapes) on stdout, whose lines are all JSON.
+    worker = faust.Worker(
         app,
         loglevel=settings.log_level,
         redirect_stdouts=False,
         override_logging=False,
         quiet=True,
-    ).execute_from_commandline()
+    )
+    worker.spinner = None
+    worker.execute_from_commandline()

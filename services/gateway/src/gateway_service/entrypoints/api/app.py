@@ -4,6 +4,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from gateway_service.bootstrap import Gateway
 from gateway_service.config import Settings, get_settings
@@ -11,6 +14,7 @@ from gateway_service.domain.routes import Upstream
 from gateway_service.entrypoints.api.routes import docs, live
 from gateway_service.entrypoints.api.routes.proxy import proxy_routes
 from platform_common.app import create_service_app
+from platform_common.errors import error_response
 from platform_common.security.tokens import TokenVerifier
 
 DESCRIPTION = """
@@ -23,6 +27,10 @@ Live status of your transformations: Server-Sent Events at `GET /events` and a W
 
 Rate limits answer 429 with `Retry-After` and `RateLimit-*` headers.
 """
+
+
+async def _not_found(request: Request) -> Response:
+    return error_response(404, "not_found", "Not found")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,8 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the cookie's SameSite=Lax; Bearer-authenticated and same-origin requests pass.
     )
     app.state.gateway = gateway
-    # The edge serves /metrics on its metrics port only (adapters/metrics_server.py).
-    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") != "/metrics"]
+    # The edge serves /metrics on its metrics port only (adapters/metrics_server.py): on the
+    # public port it is an unknown path, matched before the shared health router's.
+    app.router.routes.insert(0, Route("/metrics", _not_found, include_in_schema=False))
     # First in line: most requests are proxied, and no gateway route shares their prefixes.
     app.router.routes[:0] = proxy_routes(gateway)
     return app
