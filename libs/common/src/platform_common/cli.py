@@ -5,6 +5,9 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from platform_common.settings_errors import load_settings, settings_model
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,9 @@ def service_cli(
     migrate: Callable[[], None] | None = None,
     argv: list[str] | None = None,
     extra_commands: Mapping[str, ExtraCommand] | None = None,
+    settings: Callable[[], Any] | None = None,
 ) -> None:
+    """`settings`: the service's settings factory, checked first so a bad value is one line."""
     parser = argparse.ArgumentParser(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the HTTP server")
@@ -48,6 +53,8 @@ def service_cli(
         if extra.add_arguments is not None:
             extra.add_arguments(extra_parser)
     args = parser.parse_args(argv)
+    if settings is not None:
+        load_settings(settings, settings_model(settings))
 
     if extra_commands and args.command in extra_commands:
         extra_commands[args.command].run(args)

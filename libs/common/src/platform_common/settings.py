@@ -5,6 +5,7 @@ obvious placeholder) are refused when ENVIRONMENT=production, so a forgotten sec
 instead of in an incident report.
 """
 
+import os
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -22,25 +23,39 @@ def is_placeholder(value: str) -> bool:
     return not lowered or any(marker in lowered for marker in PLACEHOLDER_MARKERS)
 
 
+# Environment variables win; a `.env` file in the working directory (or at $ENV_FILE) fills in
+# the rest, for running a service by hand. `.env.example` lists every setting.
+ENV_FILE = os.environ.get("ENV_FILE", ".env")
+SETTINGS_CONFIG = SettingsConfigDict(
+    extra="ignore", case_sensitive=False, env_file=ENV_FILE, env_file_encoding="utf-8"
+)
+
+
 class HttpServerSettings(BaseSettings):
     """Deadlines for slow clients (see http_timeouts.py), measured between two reads; 0 = off."""
 
-    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+    model_config = SETTINGS_CONFIG
 
+    # Seconds a client may take to send its headers, and between two chunks of its body.
     client_header_timeout_seconds: float = Field(default=30.0, ge=0)
     client_body_timeout_seconds: float = Field(default=60.0, ge=0)
 
 
 class BaseServiceSettings(HttpServerSettings):
-    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+    model_config = SETTINGS_CONFIG
 
+    # The name in every log line and span (each service sets its own).
     service_name: str = "service"
+    # production refuses placeholder secrets and marks cookies Secure.
     environment: Environment = "development"
+    # DEBUG, INFO, WARNING or ERROR; logs are JSON lines on stdout.
     log_level: str = "INFO"
 
+    # Kafka brokers, comma-separated host:port.
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
 
-    # Every service verifies tokens itself, so each needs the verification settings.
+    # Token verification (every service checks tokens itself): HS256 with JWT_SECRET, or
+    # RS256 with JWT_PUBLIC_KEY (PEM) or JWT_JWKS_URL; issuer and audience are checked too.
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_secret: str = DEV_JWT_SECRET
     jwt_public_key: str = ""
@@ -48,6 +63,7 @@ class BaseServiceSettings(HttpServerSettings):
     jwt_issuer: str = "image-platform-auth"
     jwt_audience: str = "image-platform"
 
+    # Browser origins allowed to call the API cross-origin (CORS), as a JSON list.
     cors_origins: list[str] = Field(default_factory=list)
     # Origins (besides our own host and cors_origins) allowed to send cookie-authenticated writes.
     csrf_trusted_origins: list[str] = Field(default_factory=list)
@@ -90,14 +106,21 @@ class BaseServiceSettings(HttpServerSettings):
 
 
 class DatabaseSettings(BaseSettings):
+    model_config = SETTINGS_CONFIG
+
+    # SQLAlchemy URL of the service's own PostgreSQL database, and its connection pool size.
     database_url: str = "postgresql+psycopg2://postgres:postgres@127.0.0.1:54320/postgres"
     database_pool_size: int = 10
 
 
 class S3Settings(BaseSettings):
+    model_config = SETTINGS_CONFIG
+
+    # The S3 endpoint the service talks to.
     s3_endpoint_url: str = "http://127.0.0.1:8333"
     # The address clients use for presigned URLs, when it differs from the in-cluster endpoint.
     s3_public_endpoint_url: str = ""
+    # S3 credentials, bucket and region.
     s3_access_key_id: str = "dev-access-key"
     s3_secret_access_key: str = DEV_S3_SECRET
     s3_bucket: str = "images"
@@ -105,6 +128,9 @@ class S3Settings(BaseSettings):
 
 
 class TopicSettings(BaseSettings):
+    model_config = SETTINGS_CONFIG
+
+    # Kafka topic names: transform requests, their status events, dead letters, account events.
     topic_transform_requested: str = "images.transform.requested"
     topic_transform_events: str = "images.transform.events"
     topic_transform_dlq: str = "images.transform.dlq"

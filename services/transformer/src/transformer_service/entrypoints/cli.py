@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run_worker() -> None:
+    from platform_common.settings_errors import load_settings
+    from transformer_service.config import Settings, get_settings
+
+    load_settings(get_settings, Settings)  # a bad value is one line, before Faust starts
+
     import faust
 
     from platform_common.logging import configure_logging
