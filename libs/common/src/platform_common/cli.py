@@ -19,14 +19,30 @@ class ExtraCommand:
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
 
 
+# Held while migrating: pods starting together (Kubernetes init containers) take turns, and
+# each finds the schema at head once the one before it is done.
+MIGRATION_LOCK_KEY = 0x1A6E_0001
+
+
 def run_migrations(alembic_ini: Path, database_url: str) -> None:
     from alembic import command
     from alembic.config import Config
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
 
     config = Config(str(alembic_ini))
     config.set_main_option("script_location", str(alembic_ini.parent / "migrations"))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-    command.upgrade(config, "head")
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                command.upgrade(config, "head")
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    finally:
+        engine.dispose()
 
 
 def service_cli(
