@@ -1,4 +1,5 @@
-# The entry points. On a fresh machine (Python 3.11+, Java 17+, Maven) `make run` and `make test`
+# The entry points. On a fresh machine (make, Python 3.11+ with venv, Java 17+, Maven; Go for
+# `make k8s`) `make run` and `make test`
 # install everything they need into this folder: uv into .tools/, the workspace into .venv/,
 # the Kafka broker jars into deploy/local/.cache/. Nothing is installed system-wide.
 
@@ -17,7 +18,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # CI runs the slow fault-injection tests too; locally `make test` keeps to the fast set.
 PYTEST_SELECTION := $(if $(CI),,-m "not slow")
 
-.PHONY: help install install-run install-test install-bench fonts run up test test-all lint format bench images k8s clean distclean
+.PHONY: help install install-run install-test install-bench fonts settings run up test test-all lint format bench images k8s clean distclean
 
 help:
 	@echo "make run       start the whole platform locally (gateway on http://127.0.0.1:8000)"
@@ -26,6 +27,7 @@ help:
 	@echo "make up        start only the infrastructure (PostgreSQL, Kafka, S3, Redis)"
 	@echo "make lint      ruff check and format check"
 	@echo "make bench     benchmarks; results in bench/results/"
+	@echo "make settings  regenerate deploy/SETTINGS.md and .env.example from the Settings classes"
 	@echo "make images    docker build the four service images (needs Docker; IMAGE_TAG=dev)"
 	@echo "make k8s       render the Kubernetes manifests (OVERLAY=dev|prod; builds the pinned kustomize once with Go,"
 	@echo "              or set KUSTOMIZE=/path/to/kustomize)"
@@ -98,6 +100,9 @@ images:
 	@for svc in gateway auth images transformer; do \
 		docker build -f services/$$svc/Dockerfile -t image-platform/$$svc:$(IMAGE_TAG) . || exit 1; \
 	done
+
+settings: install-run
+	$(BIN)/devstack settings
 
 k8s:
 	@deploy/k8s/kustomize.sh build deploy/k8s/overlays/$(OVERLAY)
