@@ -1,4 +1,5 @@
-# The entry points. On a fresh machine (Python 3.11+, Java 17+, Maven) `make run` and `make test`
+# The entry points. On a fresh machine (make, Python 3.11+ with venv, Java 17+, Maven; Go for
+# `make k8s`) `make run` and `make test`
 # install everything they need into this folder: uv into .tools/, the workspace into .venv/,
 # the Kafka broker jars into deploy/local/.cache/. System-wide, as root, only what has no other
 # way in: the DejaVu fonts and Debian's chromium (for the browser tests).
@@ -19,7 +20,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # CI runs the slow fault-injection tests too; locally `make test` keeps to the fast set.
 PYTEST_SELECTION := $(if $(CI),,-m "not slow")
 
-.PHONY: help install fonts chromium run up test test-all lint format bench images k8s clean distclean
+.PHONY: help install install-run install-test install-bench fonts chromium settings run up test test-all lint format bench images k8s clean distclean
 
 help:
 	@echo "make run       start the whole platform locally (gateway on http://127.0.0.1:8000)"
@@ -28,6 +29,7 @@ help:
 	@echo "make up        start only the infrastructure (PostgreSQL, Kafka, S3, Redis)"
 	@echo "make lint      ruff check and format check"
 	@echo "make bench     benchmarks; results in bench/results/"
+	@echo "make settings  regenerate deploy/SETTINGS.md and .env.example from the Settings classes"
 	@echo "make images    docker build the four service images (needs Docker; IMAGE_TAG=dev)"
 	@echo "make k8s       render the Kubernetes manifests (OVERLAY=dev|prod; builds the pinned kustomize once with Go,"
 	@echo "              or set KUSTOMIZE=/path/to/kustomize)"
@@ -37,14 +39,31 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard */*/pyproject.toml) deploy/local/pyproject.toml
-	$(UV) sync --frozen --all-packages
+# One stamp per dependency group: `make run` installs only `run`; `make test` and `make bench`
+# add theirs. --inexact: installing one group never removes another's packages.
+LOCK_INPUTS := $(UV) uv.lock pyproject.toml $(wildcard */*/pyproject.toml) deploy/local/pyproject.toml
+SYNC := $(UV) sync --frozen --inexact --all-packages --no-default-groups
+
+$(VENV)/.installed-run: $(LOCK_INPUTS)
+	$(SYNC) --group run
 	@test -e $(WATERMARK_FONT) || $(MAKE) --no-print-directory fonts
 	$(BIN)/devstack check
 	$(BIN)/devstack fetch
 	@touch $@
 
-install: $(VENV)/.installed $(CHROMIUM)
+$(VENV)/.installed-test: $(VENV)/.installed-run $(CHROMIUM)
+	$(SYNC) --group run --group test
+	@touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(SYNC) --group run --group test --group bench
+	@touch $@
+
+install-run: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+install-bench: $(VENV)/.installed-bench
+# Everything a developer needs (what the tests and benchmarks need, too).
+install: install-bench
 
 # The browser tests (tests/e2e/test_e2e_console*.py) drive Debian's Chromium through Playwright;
 # Playwright's own browser download is never used.
@@ -67,33 +86,36 @@ fonts:
 		exit 1; \
 	fi
 
-run: install
+run: install-run
 	$(BIN)/devstack run
 
-up: install
+up: install-run
 	$(BIN)/devstack up
 
-test: install
+test: install-test
 	$(BIN)/pytest $(PYTEST_SELECTION)
 
-test-all: install
+test-all: install-test
 	$(BIN)/pytest
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install
+bench: install-bench
 	$(BIN)/python -m bench
 
 images:
 	@for svc in gateway auth images transformer; do \
 		docker build -f services/$$svc/Dockerfile -t image-platform/$$svc:$(IMAGE_TAG) . || exit 1; \
 	done
+
+settings: install-run
+	$(BIN)/devstack settings
 
 k8s:
 	@deploy/k8s/kustomize.sh build deploy/k8s/overlays/$(OVERLAY)

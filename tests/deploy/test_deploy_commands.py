@@ -23,10 +23,10 @@ def commands_run(service: str, repo: Path, compose: dict, render_of) -> set[tupl
             found.add(tuple(compose["services"][name]["command"]))
     for render in ("base", "dev", "prod"):
         rendered = render_of(render)
-        for kind, name in (("Deployment", service), ("Job", f"{service}-migrate")):
-            if name in rendered.names(kind):
-                spec = rendered.one(kind, name)["spec"]["template"]["spec"]
-                found.add(tuple(spec["containers"][0]["args"]))
+        if service in rendered.names("Deployment"):
+            spec = rendered.one("Deployment", service)["spec"]["template"]["spec"]
+            for container in spec["containers"][:1] + spec.get("initContainers", []):
+                found.add(tuple(container["args"]))
     return found
 
 

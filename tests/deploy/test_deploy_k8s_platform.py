@@ -200,7 +200,7 @@ def test_network_policies_open_exactly_the_platform_flows(rendered, render) -> N
     assert not allowed(rendered, gateway, transformer, 8003)
     if render == "dev":
         flows = {
-            "postgres": ["auth", "images", "auth-migrate", "images-migrate"],
+            "postgres": ["auth", "images"],
             "minio": ["images", "transformer", "minio-create-bucket"],
             "redis": ["gateway"],
         }

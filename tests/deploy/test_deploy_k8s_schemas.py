@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 OLDEST_SUPPORTED_KUBERNETES = "1.30"
-CUSTOM_RESOURCE_GROUPS = {"keda.sh", "kafka.strimzi.io"}
+CUSTOM_RESOURCE_GROUPS = {"keda.sh", "kafka.strimzi.io", "monitoring.coreos.com"}
 
 
 def kubernetes_versions() -> list[str]:

@@ -48,7 +48,14 @@ def test_deployment_runs_the_service_cli_on_its_port(rendered, facts) -> None:
     assert args[args.index(facts.port_flag) + 1] == str(facts.port)
     if facts.command == "serve":
         assert args[args.index("--host") + 1] == "0.0.0.0"
-    assert container["ports"] == [{"name": "http", "containerPort": facts.port, "protocol": "TCP"}]
+    assert container["ports"][0] == {"name": "http", "containerPort": facts.port, "protocol": "TCP"}
+    if facts.name == "gateway":  # /metrics on a port of its own, never the public one
+        metrics = {"name": "metrics", "containerPort": 9100, "protocol": "TCP"}
+        assert container["ports"][1:] == [metrics]
+        env = {var["name"]: var.get("value") for var in container["env"]}
+        assert env["METRICS_PORT"] == "9100" and env["METRICS_HOST"] == "0.0.0.0"
+    else:
+        assert len(container["ports"]) == 1
     repository, _, tag = container["image"].rpartition(":")
     assert repository.endswith(f"image-platform/{facts.name}") and tag not in {"", "latest"}
 
@@ -80,7 +87,8 @@ def test_probe_paths_exist_in_the_service(facts) -> None:
     app = service_asgi_app(facts)
     client = TestClient(app, raise_server_exceptions=False)
     assert client.get("/health").status_code == 200
-    assert client.get("/metrics").status_code == 200
+    # The gateway's /metrics is on its metrics port (prometheus_client's server), not this app.
+    assert client.get("/metrics").status_code == (404 if facts.name == "gateway" else 200)
     assert routed(app, "/ready")
     assert not routed(app, "/no-such-probe-path"), "a catch-all route would hide a wrong path"
 
@@ -93,16 +101,14 @@ def image_uid(repo, service: str) -> int:
 
 def test_pods_are_hardened(rendered, facts, repo) -> None:
     uid = image_uid(repo, facts.name)
-    for kind, name in [("Deployment", facts.name)] + (
-        [("Job", f"{facts.name}-migrate")] if facts.database else []
-    ):
+    for kind, name in [("Deployment", facts.name)]:
         spec = pod_spec(rendered.one(kind, name))
         assert spec["automountServiceAccountToken"] is False
         assert spec["securityContext"]["runAsNonRoot"] is True
         assert spec["securityContext"]["runAsUser"] == uid, "the image's own non-root user"
         assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
         tmp_volumes = {v["name"] for v in spec["volumes"] if "emptyDir" in v}
-        for container in spec["containers"]:
+        for container in spec["containers"] + spec.get("initContainers", []):
             for setting, value in HARDENED_CONTAINER.items():
                 assert container["securityContext"][setting] == value, f"{name}: {setting}"
             mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
@@ -114,9 +120,22 @@ def test_pods_are_hardened(rendered, facts, repo) -> None:
 def workloads(rendered, facts) -> list[tuple[str, dict]]:
     found = [(facts.name, main_container(rendered.one("Deployment", facts.name), facts.name))]
     if facts.database:
-        job = rendered.one("Job", f"{facts.name}-migrate")
-        found.append((f"{facts.name}-migrate", pod_spec(job)["containers"][0]))
+        (migrate,) = pod_spec(rendered.one("Deployment", facts.name))["initContainers"]
+        found.append((f"{facts.name}-migrate", migrate))
     return found
+
+
+def test_every_pod_migrates_its_database_before_serving(rendered, facts) -> None:
+    """An init container, not a Job: re-applying with a new image tag never meets an immutable
+    Job, and every pod finds its schema at head before it serves."""
+    assert not rendered.names("Job") & {f"{facts.name}-migrate"}
+    init = pod_spec(rendered.one("Deployment", facts.name)).get("initContainers", [])
+    if not facts.database:
+        assert not init
+        return
+    (migrate,) = init
+    main = main_container(rendered.one("Deployment", facts.name), facts.name)
+    assert migrate["args"] == ["migrate"] and migrate["image"] == main["image"]
 
 
 def test_env_names_are_read_by_the_service_settings(rendered, facts, settings_env_names) -> None:
@@ -165,19 +184,10 @@ def test_env_builds_valid_settings(rendered, render, facts, build_settings, topi
             ), name
 
 
-def test_migration_job_per_database(rendered, all_services) -> None:
-    databases = {f.name for f in all_services.values() if f.database}
-    assert {j["metadata"]["name"] for j in rendered.all("Job")} >= {
-        f"{name}-migrate" for name in databases
-    }
-    for name in databases:
-        job = rendered.one("Job", f"{name}-migrate")
-        container = pod_spec(job)["containers"][0]
-        assert container["args"] == ["migrate"]
-        deployment = rendered.one("Deployment", name)
-        assert container["image"] == main_container(deployment, name)["image"]
-        assert pod_spec(job)["restartPolicy"] == "OnFailure"
-        assert job["spec"]["ttlSecondsAfterFinished"] > 0, "re-runs on the next apply"
+def test_no_migration_jobs_to_trip_over(rendered) -> None:
+    """Migrations are init containers (test_every_pod_migrates_its_database_before_serving):
+    a fixed-name Job would make the next apply with a new image fail as immutable."""
+    assert not [name for name in rendered.names("Job") if name.endswith("-migrate")]
 
 
 def selects(selector: dict, labels: dict) -> bool:
@@ -190,8 +200,11 @@ def test_service_and_disruption_budget_select_the_pods(rendered, facts) -> None:
     assert selects(deployment["spec"]["selector"], labels)
     service = rendered.one("Service", facts.name)
     assert all(labels.get(k) == v for k, v in service["spec"]["selector"].items())
-    (port,) = service["spec"]["ports"]
+    port = service["spec"]["ports"][0]
     assert port["port"] == facts.port and port["targetPort"] == "http"
+    # The gateway's Service also names its metrics port, for the ServiceMonitor.
+    extra = [(p["name"], p["port"]) for p in service["spec"]["ports"][1:]]
+    assert extra == ([("metrics", 9100)] if facts.name == "gateway" else [])
     budget = rendered.one("PodDisruptionBudget", facts.name)
     assert selects(budget["spec"]["selector"], labels)
     assert budget["spec"].get("maxUnavailable") == 1

@@ -166,6 +166,7 @@ def rs256_gateway(platform, tmp_path_factory) -> tuple[str, str, str]:
         "IMAGES_URL": dead,
         "LIVE_ENABLED": "false",
         "RATE_LIMIT_ENABLED": "false",
+        "METRICS_PORT": "0",  # the platform's gateway holds its metrics port
     }
     log = (tmp_path_factory.mktemp("rs256") / "gateway.log").open("wb")
     process = subprocess.Popen(

@@ -24,6 +24,9 @@ class GatewayProcess:
     def __init__(self, env: dict[str, str], name: str, log_dir: Path) -> None:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
+        metrics_port = free_port(avoid={self.port})
+        self.metrics_url = f"http://{HOST}:{metrics_port}/metrics"
+        env = {"METRICS_PORT": str(metrics_port), **env}
         self.process = ManagedProcess(
             name,
             [
@@ -64,7 +67,7 @@ class GatewayProcess:
         raise LookupError(field)
 
     def metric(self, name: str) -> float:
-        text = httpx.get(f"{self.url}/metrics", timeout=5).text
+        text = httpx.get(self.metrics_url, timeout=5).text
         values = [
             float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name)
         ]
@@ -112,6 +115,11 @@ def start_gateway(
 def gateway_url(platform: Any) -> str:
     """The platform's own gateway: the one `make run` and every client use."""
     return platform.url("gateway")
+
+
+@pytest.fixture(scope="session")
+def gateway_metrics_url(platform: Any) -> str:
+    return platform.metrics_url("gateway")
 
 
 @pytest.fixture(scope="session")

@@ -44,11 +44,11 @@ def started(owner_id: str, image_id: uuid.UUID) -> Envelope:
     )
 
 
-def wait_for_feed(gateway_url: str, partitions: int) -> None:
+def wait_for_feed(metrics_url: str, partitions: int) -> None:
     """The gateway follows every partition from their end: what is published now arrives."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        metrics = httpx.get(f"{gateway_url}/metrics", timeout=5).text
+        metrics = httpx.get(metrics_url, timeout=5).text
         for line in metrics.splitlines():
             if (
                 line.startswith("gateway_event_feed_partitions ")
@@ -69,7 +69,7 @@ def events_topic(stack: Any) -> str:
 @pytest.fixture(scope="module")
 def live_gateway(start_gateway: Any, events_topic: str) -> Any:
     gateway = start_gateway(TOPIC_TRANSFORM_EVENTS=events_topic, LIVE_HEARTBEAT_SECONDS="1")
-    wait_for_feed(gateway.url, PARTITIONS)
+    wait_for_feed(gateway.metrics_url, PARTITIONS)
     return gateway
 
 
@@ -166,10 +166,14 @@ async def test_live_endpoints_need_a_token(live_gateway: Any) -> None:
 
 
 async def test_a_real_transformation_is_pushed_to_its_owner(
-    gateway_url: str, client: httpx.Client, make_user: Any, upload_image: Any
+    gateway_url: str,
+    gateway_metrics_url: str,
+    client: httpx.Client,
+    make_user: Any,
+    upload_image: Any,
 ) -> None:
     """The whole way: images -> Kafka -> transformer -> Kafka -> gateway -> WebSocket."""
-    wait_for_feed(gateway_url, 1)
+    wait_for_feed(gateway_metrics_url, 1)
     owner = make_user()
     image = upload_image(client, owner["headers"])
     ws_url = gateway_url.replace("http://", "ws://") + "/ws"

@@ -1,5 +1,6 @@
 """One Swagger page for the platform, and the gateway's own operational endpoints."""
 
+import uuid
 from typing import Any
 
 import httpx
@@ -61,15 +62,25 @@ def test_swagger_authorize_flow_works_through_the_gateway(
     assert client.get("/images", headers=bearer).status_code == 200
 
 
-def test_health_ready_and_metrics_by_route_and_status(client: httpx.Client, user: Any) -> None:
+def test_health_ready_and_metrics_by_route_and_status(
+    client: httpx.Client, user: Any, gateway_metrics_url: str
+) -> None:
     assert client.get("/health").json() == {"status": "ok"}
     ready = client.get("/ready")
     assert ready.status_code == 200 and ready.json()["checks"] == {"auth": "ok", "images": "ok"}
     client.get("/images", headers=user["headers"])
     client.get("/images/00000000-0000-0000-0000-000000000000", headers=user["headers"])
-    metrics = client.get("/metrics").text
+    client.get("/images/no/such/route", headers=user["headers"])
+    client.get(f"/images/unknown-{uuid.uuid4()}/anything")  # refused at the edge: no token
+    assert client.get("/metrics").status_code == 404  # never on the public port
+    metrics = httpx.get(gateway_metrics_url, timeout=5).text
     assert 'http_requests_total{method="GET",route="/images",status="200"}' in metrics
-    assert 'route="/images/{id}",status="404"' in metrics  # ids never become labels
+    # The template the upstream matched: ids never become labels.
+    assert 'route="/images/{image_id}",status="404"' in metrics
+    # Unknown paths count as one label; refusals at the edge as their prefix.
+    assert 'route="unmatched",status="404"' in metrics
+    assert 'route="/images/*",status="401"' in metrics
+    assert "unknown-" not in metrics and "no/such" not in metrics
     assert (
         'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/images"}' in metrics
     )

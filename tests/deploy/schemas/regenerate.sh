@@ -7,6 +7,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 COMPOSE_GO_VERSION=v2.16.2
 KEDA_VERSION=v2.21.0
+PROMETHEUS_OPERATOR_VERSION=v0.85.0
 STRIMZI_API_VERSION=1.2.0
 STRIMZI_CRD_GENERATOR_VERSION=0.45.0   # the newest crd-generator published to Maven Central
 WORK="$(mktemp -d)"
@@ -22,6 +23,16 @@ echo "crds/keda.sh_scaledobjects.yaml <- github.com/kedacore/keda/v2@${KEDA_VERS
 mkdir -p "$HERE/crds"
 install -m 0644 "$(module_dir "github.com/kedacore/keda/v2@${KEDA_VERSION}")/config/crd/bases/keda.sh_scaledobjects.yaml" \
    "$HERE/crds/keda.sh_scaledobjects.yaml"
+
+echo "crds/keda.sh_triggerauthentications.yaml <- github.com/kedacore/keda/v2@${KEDA_VERSION}"
+install -m 0644 "$(module_dir "github.com/kedacore/keda/v2@${KEDA_VERSION}")/config/crd/bases/keda.sh_triggerauthentications.yaml" \
+   "$HERE/crds/keda.sh_triggerauthentications.yaml"
+
+echo "crds/monitoring.coreos.com_*.yaml <- github.com/prometheus-operator/prometheus-operator@${PROMETHEUS_OPERATOR_VERSION}"
+for crd in servicemonitors prometheusrules; do
+  install -m 0644 "$(module_dir "github.com/prometheus-operator/prometheus-operator@${PROMETHEUS_OPERATOR_VERSION}")/example/prometheus-operator-crd/monitoring.coreos.com_${crd}.yaml" \
+     "$HERE/crds/monitoring.coreos.com_${crd}.yaml"
+done
 
 echo "crds/strimzi-*.yaml <- io.strimzi:api:${STRIMZI_API_VERSION} + io.strimzi:crd-generator:${STRIMZI_CRD_GENERATOR_VERSION}"
 cat > "$WORK/pom.xml" <<POM

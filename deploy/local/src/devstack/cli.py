@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("run", help="start the infrastructure and the four services until Ctrl-C")
     commands.add_parser("check", help="check the prerequisites (Java, Maven, binaries, ports)")
     commands.add_parser("fetch", help="download the Kafka broker jars now")
+    commands.add_parser("settings", help="regenerate deploy/SETTINGS.md and .env.example")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.WARNING, format="devstack: %(message)s")
@@ -39,13 +40,22 @@ def main(argv: list[str] | None = None) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
     try:
-        {"up": _up, "run": _run, "check": _check, "fetch": _fetch}[args.command](args)
+        commands_run = {"up": _up, "run": _run, "check": _check, "fetch": _fetch}
+        commands_run["settings"] = _settings
+        commands_run[args.command](args)
     except DevstackError as exc:
         print(f"devstack: {exc}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
         print("\ndevstack: stopped", file=sys.stderr)
         sys.exit(130)
+
+
+def _settings(args: argparse.Namespace) -> None:
+    from devstack.settings_reference import write
+
+    for path in write(REPO_ROOT):
+        print(f"devstack: wrote {path.relative_to(REPO_ROOT)}")
 
 
 def _up(args: argparse.Namespace) -> None:
@@ -58,7 +68,9 @@ def _up(args: argparse.Namespace) -> None:
 
 def _run(args: argparse.Namespace) -> None:
     stack = Stack(StackConfig.from_env(args.dir.resolve()))
-    platform = Platform(stack, default_ports())
+    # The services run in the stack folder: point them at the repository's .env (if any).
+    env_file = {"ENV_FILE": str(REPO_ROOT / ".env")} if (REPO_ROOT / ".env").exists() else {}
+    platform = Platform(stack, default_ports(), extra_env=env_file)
     platform.check_ports()  # before the infrastructure, so a busy 8000 fails in a second
     print(f"devstack: starting the platform in {args.dir} ...", flush=True)
     with stack:
@@ -71,6 +83,7 @@ def _run(args: argparse.Namespace) -> None:
             for name in ("auth", "images"):
                 print(f"  {name:<12} {platform.url(name)}   (API docs: {platform.url(name)}/docs)")
             print(f"  transformer  {platform.url('transformer')}/health")
+            print(f"  metrics      {platform.metrics_url('gateway')}   (the gateway's, internal)")
             print(f"\n  logs in {stack.config.root / 'logs'}\n\nCtrl-C stops everything.")
             sys.stdout.flush()
             _watch(stack, platform)

@@ -126,13 +126,15 @@ class Kafka:
 
     def _format(self, jvm: list[str], config: Path) -> None:
         # KRaft storage needs a cluster id once; later starts reuse the formatted data dir.
+        # Passed as --cluster-id=ID: an id starting with "-" would otherwise read as an option.
         cluster_id = urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         # An id starting with "-" would be read as an option by the storage tool's parser.
         cluster_id = "A" + cluster_id[1:] if cluster_id.startswith("-") else cluster_id
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             result = subprocess.run(
-                [*jvm, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)],
+                [*jvm, "kafka.tools.StorageTool", "format", f"--cluster-id={cluster_id}",
+                 "-c", str(config)],
                 stdout=log, stderr=subprocess.STDOUT, cwd=self.dir, check=False, timeout=120,
             )  # fmt: skip
         if result.returncode != 0:

@@ -3,6 +3,7 @@
 import os
 import threading
 import time
+from pathlib import Path
 
 from devstack.parallel import run_parallel
 from devstack.ports import HOST, ensure_free, free_port, port_from_env
@@ -20,14 +21,21 @@ SERVICES = (
 )
 
 
+# The gateway serves /metrics on a port of its own (never on the public one).
+GATEWAY_METRICS = "gateway-metrics"
+GATEWAY_METRICS_PORT_ENV = "DEVSTACK_GATEWAY_METRICS_PORT"
+
+
 def default_ports() -> dict[str, int]:
-    return {spec.name: port_from_env(spec.port_env, spec.default_port) for spec in SERVICES}
+    ports = {spec.name: port_from_env(spec.port_env, spec.default_port) for spec in SERVICES}
+    ports[GATEWAY_METRICS] = port_from_env(GATEWAY_METRICS_PORT_ENV, 9100)
+    return ports
 
 
 def free_ports() -> dict[str, int]:
     ports: dict[str, int] = {}
-    for spec in SERVICES:
-        ports[spec.name] = free_port(avoid=set(ports.values()))
+    for name in [*(spec.name for spec in SERVICES), GATEWAY_METRICS]:
+        ports[name] = free_port(avoid=set(ports.values()))
     return ports
 
 
@@ -57,6 +65,17 @@ class Platform:
     def url(self, name: str) -> str:
         return self.services[name].url
 
+    def span_file(self, name: str) -> Path:
+        """Where a service started with TRACING_EXPORTER=file (relative TRACING_FILE) writes."""
+        service = self.services[name]
+        return service.dir / service.env.get("TRACING_FILE", "spans.jsonl")
+
+    def metrics_url(self, name: str) -> str:
+        """Where a service's Prometheus metrics are: the gateway's on its own port."""
+        if name == "gateway":
+            return f"http://{HOST}:{self.ports[GATEWAY_METRICS]}/metrics"
+        return f"{self.url(name)}/metrics"
+
     def check_ports(self) -> None:
         for service in self.services.values():
             ensure_free(service.port, service.name, service.spec.port_env)
@@ -84,6 +103,9 @@ class Platform:
         if spec.name == "gateway":
             env["AUTH_URL"] = f"http://{HOST}:{self.ports['auth']}"
             env["IMAGES_URL"] = f"http://{HOST}:{self.ports['images']}"
+            env["METRICS_PORT"] = str(self.ports[GATEWAY_METRICS])
+            # Shared rate limits, as with several replicas (the stack's Redis).
+            env["RATE_LIMIT_STORAGE_URI"] = self.stack.redis.url
         elif not spec.worker:
             # Behind the gateway, which connects from the loopback address: believe the client
             # address it forwards (and only its). The gateway is the edge and believes no one.

@@ -48,11 +48,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             the_stack.stop()
 
 
+# Each service writes its spans, one JSON line each, to spans.jsonl in its working directory
+# (Platform.span_file), so tests can check that one trace crosses every service.
+TEST_PLATFORM_ENV = {"TRACING_EXPORTER": "file", "TRACING_FILE": "spans.jsonl"}
+
+
 @pytest.fixture(scope="session")
 def running_platform(stack: Stack) -> Iterator[Platform]:
     """gateway, auth, images and transformer as subprocesses against `stack`, on free ports."""
     try:
-        platform = _start_on_free_ports(lambda: Platform(stack, free_ports()))
+        platform = _start_on_free_ports(
+            lambda: Platform(stack, free_ports(), extra_env=TEST_PLATFORM_ENV)
+        )
     except DevstackError as exc:
         pytest.fail(f"devstack: {exc}", pytrace=False)
     _startup_seconds["platform"] = platform.startup_seconds or 0.0

@@ -6,11 +6,13 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from platform_common.access_log import AccessLogMiddleware
 from platform_common.client_address import ClientAddressMiddleware
 from platform_common.docs import docs_router, mount_docs_assets
 from platform_common.errors import install_error_handlers
 from platform_common.http_limits import BodyLimit, BodySizeLimitMiddleware, fixed_limit
 from platform_common.http_timeouts import ClientBodyTimeoutMiddleware
+from platform_common.http_tracing import TracingMiddleware
 from platform_common.logging import configure_logging
 from platform_common.observability import MetricsMiddleware, ReadinessCheck, health_router
 from platform_common.openapi import install_openapi_conventions
@@ -20,6 +22,7 @@ from platform_common.security.headers import SecurityHeadersMiddleware
 from platform_common.security.tokens import TokenVerifier
 from platform_common.settings import BaseServiceSettings
 from platform_common.strict_query import STRICT_QUERY
+from platform_common.tracing import configure_tracing
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None] | AsyncIterator[None]]
 
@@ -43,6 +46,7 @@ def create_service_app(
     `body_limit`: the largest body per (method, path); `settings.max_body_bytes` everywhere by
     default (routes that take files pass their own)."""
     configure_logging(settings.service_name, settings.log_level)
+    configure_tracing(settings)
     app = FastAPI(
         title=title,
         description=description,
@@ -83,6 +87,8 @@ def create_service_app(
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     # Before anything reads scope["client"]: limits, throttles and logs see the real client.
     app.add_middleware(ClientAddressMiddleware, trusted_proxies=settings.trusted_proxies)
-    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(MetricsMiddleware, announce_route=settings.announce_route_template)
+    app.add_middleware(TracingMiddleware)
+    app.add_middleware(AccessLogMiddleware)
     app.add_middleware(RequestIdMiddleware)  # outermost: every log line has the id
     return app

@@ -5,6 +5,9 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from platform_common.settings_errors import load_settings, settings_model
 
 
 @dataclass(frozen=True)
@@ -16,14 +19,30 @@ class ExtraCommand:
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
 
 
+# Held while migrating: pods starting together (Kubernetes init containers) take turns, and
+# each finds the schema at head once the one before it is done.
+MIGRATION_LOCK_KEY = 0x1A6E_0001
+
+
 def run_migrations(alembic_ini: Path, database_url: str) -> None:
     from alembic import command
     from alembic.config import Config
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
 
     config = Config(str(alembic_ini))
     config.set_main_option("script_location", str(alembic_ini.parent / "migrations"))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-    command.upgrade(config, "head")
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                command.upgrade(config, "head")
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    finally:
+        engine.dispose()
 
 
 def service_cli(
@@ -34,7 +53,9 @@ def service_cli(
     migrate: Callable[[], None] | None = None,
     argv: list[str] | None = None,
     extra_commands: Mapping[str, ExtraCommand] | None = None,
+    settings: Callable[[], Any] | None = None,
 ) -> None:
+    """`settings`: the service's settings factory, checked first so a bad value is one line."""
     parser = argparse.ArgumentParser(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the HTTP server")
@@ -48,6 +69,8 @@ def service_cli(
         if extra.add_arguments is not None:
             extra.add_arguments(extra_parser)
     args = parser.parse_args(argv)
+    if settings is not None:
+        load_settings(settings, settings_model(settings))
 
     if extra_commands and args.command in extra_commands:
         extra_commands[args.command].run(args)

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from platform_common.request_context import current_request_id
+from platform_common.tracing import inject
 
 
 def utcnow() -> datetime:
@@ -131,8 +132,10 @@ class Envelope(BaseModel):
     @classmethod
     def wrap(cls, event: Event, trace: dict[str, str] | None = None) -> "Envelope":
         if trace is None:
+            # The request id and the trace context of the code raising the event: kept with an
+            # outbox row, so the relay's later publish continues the request's trace.
             request_id = current_request_id()
-            trace = {"request_id": request_id} if request_id else {}
+            trace = inject({"request_id": request_id} if request_id else {})
         return cls(
             type=event.type,
             version=event.version,

@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from platform_common.route_templates import announce_route, route_template
+
 ReadinessCheck = Callable[[], Any]
 READY_CHECK_TIMEOUT_SECONDS = 3.0
 
@@ -78,10 +80,13 @@ def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
 
 
 class MetricsMiddleware:
-    """Counts and times requests by route template (not raw path: ids would explode cardinality)."""
+    """Counts and times requests by route template (not raw path: ids would explode cardinality).
 
-    def __init__(self, app: ASGIApp) -> None:
+    `announce_route`: tell the caller (the gateway) the template in a response header."""
+
+    def __init__(self, app: ASGIApp, announce_route: bool = False) -> None:
         self.app = app
+        self.announce_route = announce_route
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,11 +99,13 @@ class MetricsMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if self.announce_route:
+                    announce_route(message, scope)
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_record)
         finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            route = route_template(scope)
             HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
             HTTP_LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)

@@ -9,10 +9,12 @@ the same envelope id, which consumers dedupe.
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
+from prometheus_client import Counter, Gauge
 from sqlalchemy import (
     Column,
     DateTime,
@@ -34,6 +36,14 @@ from platform_common.events import Envelope, Event
 from platform_common.kafka import make_producer, trace_headers
 
 log = logging.getLogger(__name__)
+
+OUTBOX_UNSENT = Gauge("outbox_unsent_events", "Outbox rows waiting to be published")
+OUTBOX_OLDEST_AGE = Gauge(
+    "outbox_oldest_unsent_age_seconds", "Age of the oldest unpublished outbox row (0 when none)"
+)
+OUTBOX_PUBLISHED = Counter("outbox_published_total", "Outbox rows published to Kafka")
+# The backlog is measured at most this often (one indexed query), not on every poll.
+MEASURE_EVERY_SECONDS = 5.0
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -110,6 +120,7 @@ class OutboxRelay:
                 await asyncio.gather(*sends)
                 await asyncio.to_thread(self._mark_sent, connection, [row[0] for row in rows])
             await asyncio.to_thread(transaction.commit)
+            OUTBOX_PUBLISHED.inc(len(rows))
             return len(rows)
         finally:
             await asyncio.to_thread(connection.close)
@@ -117,6 +128,7 @@ class OutboxRelay:
     async def run(self, poll_interval: float = 0.5) -> None:
         """Loop until cancelled; survives Kafka and database outages by retrying with backoff."""
         backoff = poll_interval
+        measured_at = 0.0
         while not self._stopping:
             producer = make_producer(self.bootstrap_servers)
             try:
@@ -124,6 +136,9 @@ class OutboxRelay:
                 while True:
                     published = await self.publish_pending(producer)
                     backoff = poll_interval
+                    if time.monotonic() - measured_at >= MEASURE_EVERY_SECONDS:
+                        await asyncio.to_thread(self.measure_backlog)
+                        measured_at = time.monotonic()
                     if published < self.batch_size:
                         self._wake.clear()
                         with contextlib.suppress(TimeoutError):
@@ -132,6 +147,8 @@ class OutboxRelay:
                 raise
             except Exception as exc:
                 log.warning("outbox relay paused: %s; retrying in %.1fs", exc, backoff)
+                with contextlib.suppress(Exception):  # Kafka is down, not necessarily the DB
+                    await asyncio.to_thread(self.measure_backlog)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
             finally:
@@ -142,3 +159,16 @@ class OutboxRelay:
             return connection.execute(
                 select(func.count()).select_from(self.table).where(self.table.c.sent_at.is_(None))
             ).scalar_one()
+
+    def measure_backlog(self) -> None:
+        """Set the backlog gauges: unsent rows and the age of the oldest (partial index)."""
+        unsent = self.table.c.sent_at.is_(None)
+        with self.engine.connect() as connection:
+            count, oldest = connection.execute(
+                select(func.count(), func.min(self.table.c.created_at))
+                .select_from(self.table)
+                .where(unsent)
+            ).one()
+        OUTBOX_UNSENT.set(count)
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest is not None else 0.0
+        OUTBOX_OLDEST_AGE.set(max(0.0, age))

@@ -7,6 +7,7 @@ instead of in an incident report.
 
 import ipaddress
 import json
+import os
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
@@ -38,11 +39,20 @@ def is_placeholder(value: str) -> bool:
     return not lowered or any(marker in lowered for marker in PLACEHOLDER_MARKERS)
 
 
+# Environment variables win; a `.env` file in the working directory (or at $ENV_FILE) fills in
+# the rest, for running a service by hand. `.env.example` lists every setting.
+ENV_FILE = os.environ.get("ENV_FILE", ".env")
+SETTINGS_CONFIG = SettingsConfigDict(
+    extra="ignore", case_sensitive=False, env_file=ENV_FILE, env_file_encoding="utf-8"
+)
+
+
 class HttpServerSettings(BaseSettings):
     """Deadlines for slow clients (see http_timeouts.py), measured between two reads; 0 = off."""
 
-    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+    model_config = SETTINGS_CONFIG
 
+    # Seconds a client may take to send its headers, and between two chunks of its body.
     client_header_timeout_seconds: float = Field(default=30.0, ge=0)
     client_body_timeout_seconds: float = Field(default=60.0, ge=0)
     # Request line plus headers; larger gets 431 before it is parsed (0 = off).
@@ -50,15 +60,20 @@ class HttpServerSettings(BaseSettings):
 
 
 class BaseServiceSettings(HttpServerSettings):
-    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+    model_config = SETTINGS_CONFIG
 
+    # The name in every log line and span (each service sets its own).
     service_name: str = "service"
+    # production refuses placeholder secrets and marks cookies Secure.
     environment: Environment = "development"
+    # DEBUG, INFO, WARNING or ERROR; logs are JSON lines on stdout.
     log_level: str = "INFO"
 
+    # Kafka brokers, comma-separated host:port.
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
 
-    # Every service verifies tokens itself, so each needs the verification settings.
+    # Token verification (every service checks tokens itself): HS256 with JWT_SECRET, or
+    # RS256 with JWT_PUBLIC_KEY (PEM) or JWT_JWKS_URL; issuer and audience are checked too.
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_secret: str = DEV_JWT_SECRET
     jwt_public_key: str = ""
@@ -89,6 +104,17 @@ class BaseServiceSettings(HttpServerSettings):
                 ) from None
         return value
 
+    # Tell the gateway in front which route template answered (x-route-template), so its metrics
+    # label known routes only. The gateway itself, the public edge, turns this off.
+    announce_route_template: bool = True
+
+    # OpenTelemetry traces: none | otlp (OTLP over HTTP to the endpoint) | console | file (JSON
+    # lines at tracing_file, relative to the working directory).
+    tracing_exporter: Literal["none", "otlp", "console", "file"] = "none"
+    tracing_otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+    tracing_file: str = "spans.jsonl"
+    tracing_sample_ratio: float = Field(default=1.0, ge=0, le=1)
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
@@ -116,14 +142,21 @@ class BaseServiceSettings(HttpServerSettings):
 
 
 class DatabaseSettings(BaseSettings):
+    model_config = SETTINGS_CONFIG
+
+    # SQLAlchemy URL of the service's own PostgreSQL database, and its connection pool size.
     database_url: str = "postgresql+psycopg2://postgres:postgres@127.0.0.1:54320/postgres"
     database_pool_size: int = 10
 
 
 class S3Settings(BaseSettings):
+    model_config = SETTINGS_CONFIG
+
+    # The S3 endpoint the service talks to.
     s3_endpoint_url: str = "http://127.0.0.1:8333"
     # The address clients use for presigned URLs, when it differs from the in-cluster endpoint.
     s3_public_endpoint_url: str = ""
+    # S3 credentials, bucket and region.
     s3_access_key_id: str = "dev-access-key"
     s3_secret_access_key: str = DEV_S3_SECRET
     s3_bucket: str = "images"
@@ -131,6 +164,9 @@ class S3Settings(BaseSettings):
 
 
 class TopicSettings(BaseSettings):
+    model_config = SETTINGS_CONFIG
+
+    # Kafka topic names: transform requests, their status events, dead letters, account events.
     topic_transform_requested: str = "images.transform.requested"
     topic_transform_events: str = "images.transform.events"
     topic_transform_dlq: str = "images.transform.dlq"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from gateway_service.adapters.delivery_keys import DeliveryKeyStore
 from gateway_service.adapters.event_feed import TransformEventFeed
+from gateway_service.adapters.metrics_server import metrics_server
 from gateway_service.adapters.rate_limiter import RateLimiter
 from gateway_service.adapters.upstream_client import Upstreams
 from gateway_service.adapters.variant_cache import VariantCache
@@ -75,6 +76,12 @@ class Gateway:
     @contextlib.asynccontextmanager
     async def running(self, own_schema: Callable[[], Schema]) -> AsyncIterator[None]:
         self.upstreams = Upstreams(self.settings)
+        with metrics_server(self.settings.metrics_host, self.settings.metrics_port):
+            async with self._serving(own_schema):
+                yield
+
+    @contextlib.asynccontextmanager
+    async def _serving(self, own_schema: Callable[[], Schema]) -> AsyncIterator[None]:
         async with self.upstreams.client:
             self.proxy = UpstreamProxy(self.upstreams, self.cache)
             self.delivery_keys = DeliveryKeyStore(

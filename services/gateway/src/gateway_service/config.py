@@ -12,6 +12,13 @@ MIB = 1024 * 1024
 class Settings(BaseServiceSettings, TopicSettings, DeliverySettings):
     service_name: str = "gateway"
 
+    # The public edge: its routes' templates are its own business (see route_templates.py).
+    announce_route_template: bool = False
+    # /metrics is served on this separate port, never on the public one: the Ingress and any
+    # published port route only the HTTP port, and Prometheus scrapes this one. 0 = no metrics.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9100, ge=0, le=65535)
+
     # Upstreams (the services behind the edge).
     auth_url: str = "http://127.0.0.1:8001"
     images_url: str = "http://127.0.0.1:8002"
@@ -29,7 +36,8 @@ class Settings(BaseServiceSettings, TopicSettings, DeliverySettings):
     # edge refuses an oversized upload before forwarding it.
     max_upload_bytes: int = Field(default=25 * MIB, ge=1)
 
-    # Rate limits (`limits` notation, moving window). memory:// for one replica, redis:// for many.
+    # Rate limits (`limits` notation, moving window). memory:// for one replica, redis:// for many
+    # (`make run` passes its Redis).
     rate_limit_enabled: bool = True
     rate_limit_storage_uri: str = "memory://"
     rate_limit_login: str = "30/minute"

@@ -17,6 +17,12 @@ BYTES_IN = Counter("transformer_bytes_in_total", "Source and watermark bytes rea
 BYTES_OUT = Counter("transformer_bytes_out_total", "Encoded result bytes written to storage")
 IN_FLIGHT = Gauge("transformer_jobs_in_flight", "Transformations in progress")
 RETRIES = Counter("transformer_retries_total", "Retries of transient failures (storage)")
-CONSUMER_LAG = Gauge(
-    "transformer_consumer_lag", "Requests waiting in the assigned partitions (highwater - position)"
+# Consumer lag per partition is platform_common.kafka.CONSUMER_LAG (group "transformer").
+RENDERS = Counter(
+    "transformer_renders_total",
+    "Variants rendered (not answered from storage), by output format and operation",
+    ["format", "operation"],
+)
+DEAD_LETTERS = Counter(
+    "transformer_dead_letters_total", "Requests sent to the dead-letter topic", ["error_code"]
 )

@@ -8,6 +8,7 @@ from fastapi.security import OAuth2PasswordBearer
 from starlette.requests import cookie_parser
 
 from platform_common.errors import Forbidden, Unauthorized
+from platform_common.route_templates import set_user_id
 from platform_common.security.tokens import TokenClaims, TokenVerifier
 
 ACCESS_TOKEN_COOKIE = "access_token"
@@ -49,7 +50,9 @@ def current_claims(
     token = token_from_request(request, bearer)
     if not token:
         raise Unauthorized("Authentication required: send a Bearer token or log in for a cookie")
-    return verifier.verify(token)
+    claims = verifier.verify(token)
+    set_user_id(request.scope, claims.subject)
+    return claims
 
 
 def admin_claims(claims: Annotated[TokenClaims, Depends(current_claims)]) -> TokenClaims:

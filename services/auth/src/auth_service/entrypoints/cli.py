@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         default_port=8001,
         migrate=lambda: run_migrations(ALEMBIC_INI, get_settings().database_url),
         argv=argv,
+        settings=get_settings,
         extra_commands={
             "create-admin": ExtraCommand(
                 help="create an admin account (the first one, typically)",

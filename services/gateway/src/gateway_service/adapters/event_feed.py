@@ -9,15 +9,19 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
 from gateway_service.adapters.metrics import EVENT_FEED_MESSAGES, EVENT_FEED_PARTITIONS
 from gateway_service.domain.live import LiveMessage, live_message_from
 from platform_common.events import Envelope
+from platform_common.kafka import record_lag
+from platform_common.tracing import consumer_span
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
+# No consumer group, but the lag metric is keyed by one: this names the live feed's.
+LAG_GROUP = "gateway-live"
 
 
 class TransformEventFeed:
@@ -44,6 +48,8 @@ class TransformEventFeed:
                 await self._wait_until_positioned(consumer)
                 async for record in consumer:
                     self._handle(record)
+                    partition = TopicPartition(record.topic, record.partition)
+                    record_lag(LAG_GROUP, consumer, partition, record.offset)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -65,7 +71,8 @@ class TransformEventFeed:
 
     def _handle(self, record: ConsumerRecord) -> None:
         try:
-            message = live_message_from(Envelope.from_bytes(record.value))
+            envelope = Envelope.from_bytes(record.value)
+            message = live_message_from(envelope)
         except (ValidationError, ValueError, TypeError):
             EVENT_FEED_MESSAGES.labels("invalid").inc()
             log.warning("skipping an unreadable event at offset %s", record.offset)
@@ -74,4 +81,7 @@ class TransformEventFeed:
             EVENT_FEED_MESSAGES.labels("ignored").inc()
             return
         EVENT_FEED_MESSAGES.labels("delivered").inc()
-        self.deliver(message)
+        with consumer_span(
+            "live push", record.headers, envelope.trace, {"event.type": message.type}
+        ):
+            self.deliver(message)

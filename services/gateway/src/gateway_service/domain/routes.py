@@ -73,3 +73,8 @@ def route_label(path: str) -> str:
     """A low-cardinality metrics label: ids become `{id}` (raw paths would explode the series)."""
     segments = path.split("/")
     return "/".join("{id}" if _ID_SEGMENT.match(s) else s for s in segments)
+
+
+def prefix_label(path: str) -> str:
+    """The label of a request refused before any upstream matched it: its routed prefix."""
+    return f"/{first_segment(path)}/*"

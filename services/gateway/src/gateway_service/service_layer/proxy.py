@@ -16,16 +16,19 @@ from gateway_service.adapters.upstream_client import UpstreamError, Upstreams, U
 from gateway_service.adapters.variant_cache import CachedVariant, VariantCache
 from gateway_service.domain.caching import image_id_of, is_immutable
 from gateway_service.domain.headers import RawHeaders, client_response_headers, header_value
-from gateway_service.domain.routes import Upstream
+from gateway_service.domain.routes import Upstream, route_label
 from gateway_service.service_layer.cached_responses import send_cached
 from gateway_service.service_layer.upstream_request import ClientDisconnected, upstream_request
 from platform_common.errors import AppError
 from platform_common.http_timeouts import ClientBodyTimeout
+from platform_common.route_templates import ROUTE_TEMPLATE_HEADER, UNMATCHED, RouteTemplate
 
 log = logging.getLogger(__name__)
 
 # Below this a response is relayed too fast for a vanished client to matter.
 WATCH_DISCONNECT_ABOVE_BYTES = 1024 * 1024
+# Between the services and the gateway only.
+_INTERNAL_HEADERS = frozenset({ROUTE_TEMPLATE_HEADER})
 
 
 async def _until_disconnect(receive: Receive) -> None:
@@ -79,6 +82,8 @@ class UpstreamProxy:
             cached = self.cache.get(cache_user, scope["path"])
             VARIANT_CACHE.labels("hit" if cached else "miss").inc()
             if cached is not None:
+                # Only variant content is cached: its path is that route with ids in it.
+                scope["route"] = RouteTemplate(route_label(scope["path"]))
                 await send_cached(cached, scope["headers"], send, extra_headers)
                 return
             extra_headers = [*extra_headers, (b"x-gateway-cache", b"miss")]
@@ -116,7 +121,10 @@ class UpstreamProxy:
         extra_headers: RawHeaders,
         cache_user: str | None,
     ) -> None:
-        headers = client_response_headers(response.headers.raw)
+        # The upstream names the route template it matched; our metrics and logs use it.
+        template = response.headers.get(ROUTE_TEMPLATE_HEADER.decode())
+        scope["route"] = RouteTemplate(template or UNMATCHED)
+        headers = client_response_headers(response.headers.raw, drop=_INTERNAL_HEADERS)
         length = header_value(headers, b"content-length")
         size = int(length) if length and length.isdigit() else None
         keep = (

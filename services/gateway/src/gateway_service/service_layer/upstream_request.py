@@ -9,6 +9,7 @@ from starlette.types import Receive, Scope
 from gateway_service.domain.headers import RawHeaders, upstream_request_headers
 from platform_common.client_address import client_address
 from platform_common.request_context import current_request_id, new_request_id
+from platform_common.tracing import with_current_trace
 
 
 class ClientDisconnected(Exception):
@@ -45,6 +46,6 @@ def upstream_request(scope: Scope, receive: Receive, base: httpx.URL) -> httpx.R
     return httpx.Request(
         scope["method"],
         base.copy_with(raw_path=target + b"?" + query if query else target),
-        headers=headers,
+        headers=with_current_trace(headers),  # the upstream's span is a child of ours
         content=_request_body(receive) if _has_body(scope["headers"]) else None,
     )

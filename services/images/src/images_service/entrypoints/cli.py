@@ -15,4 +15,5 @@ def main(argv: list[str] | None = None) -> None:
         default_port=8002,
         migrate=lambda: run_migrations(ALEMBIC_INI, get_settings().database_url),
         argv=argv,
+        settings=get_settings,
     )

@@ -4,6 +4,7 @@ from typing import Any
 
 from platform_common.events import Envelope
 from platform_common.kafka import trace_headers
+from transformer_service.metrics import DEAD_LETTERS
 
 
 class FaustPublisher:
@@ -24,3 +25,4 @@ class FaustPublisher:
 
     async def dead_letter(self, key: str, envelope: Envelope) -> None:
         await self._send(self.dlq_topic, key, envelope)
+        DEAD_LETTERS.labels(str(envelope.data.get("error_code", "unknown"))).inc()

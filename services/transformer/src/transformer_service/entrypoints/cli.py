@@ -22,17 +22,31 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run_worker() -> None:
+    from platform_common.settings_errors import load_settings
+    from transformer_service.config import Settings, get_settings
+
+    load_settings(get_settings, Settings)  # a bad value is one line, before Faust starts
+
     import faust
 
     from platform_common.logging import configure_logging
+    from platform_common.tracing import configure_tracing
     from transformer_service.adapters.vips_runtime import configure_libvips
     from transformer_service.entrypoints.faust import agents, runtime, web  # noqa: F401
     from transformer_service.entrypoints.faust.app import app, settings
 
     configure_logging(settings.service_name, settings.log_level)
+    configure_tracing(settings)
     # libvips reports every threadpool it finishes at INFO: noise at any production log level.
     logging.getLogger("pyvips").setLevel(max(logging.WARNING, logging.getLogger().level))
     configure_libvips(settings.threads_per_process)
-    faust.Worker(
-        app, loglevel=settings.log_level, redirect_stdouts=False, override_logging=False
-    ).execute_from_commandline()
+    # No banner and no terminal spinner (ANSI escapes) on stdout, whose lines are all JSON.
+    worker = faust.Worker(
+        app,
+        loglevel=settings.log_level,
+        redirect_stdouts=False,
+        override_logging=False,
+        quiet=True,
+    )
+    worker.spinner = None
+    worker.execute_from_commandline()

@@ -3,6 +3,7 @@
 for good also becomes a dead letter with the reason."""
 
 import time
+from typing import Any
 
 from platform_common.events import (
     Envelope,
@@ -62,7 +63,19 @@ async def handle_transform_requested(
     )
     await deps.publisher.status(key, Envelope.wrap(succeeded, trace))
     _record("cached" if cached else "succeeded", started)
+    if not cached:
+        for operation in operation_names(request.spec) or ["none"]:
+            metrics.RENDERS.labels(variant.format, operation).inc()
     return succeeded
+
+
+def operation_names(spec: dict[str, Any]) -> list[str]:
+    """The operations of a request's spec (images sends the ordered form; names are validated)."""
+    operations = spec.get("operations")
+    if not isinstance(operations, list):
+        return []
+    names = [op if isinstance(op, str) else op.get("op") for op in operations]
+    return [str(name) for name in names if name]
 
 
 def _record(outcome: str, started: float, error_code: str = "") -> None:

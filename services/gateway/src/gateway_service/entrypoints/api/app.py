@@ -4,6 +4,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from gateway_service.bootstrap import Gateway
 from gateway_service.config import Settings, get_settings
@@ -13,6 +16,7 @@ from gateway_service.entrypoints.api.routes.delivery import delivery_routes
 from gateway_service.entrypoints.api.routes.proxy import proxy_routes
 from gateway_service.entrypoints.api.unmatched import rate_limited_not_found
 from platform_common.app import create_service_app
+from platform_common.errors import error_response
 from platform_common.http_limits import upload_body_limit
 from platform_common.security.tokens import TokenVerifier
 
@@ -29,6 +33,10 @@ Public images: signed URLs in imgproxy's format at `/d/{account id}/{signature}/
 
 Rate limits answer 429 with `Retry-After` and `RateLimit-*` headers.
 """
+
+
+async def _not_found(request: Request) -> Response:
+    return error_response(404, "not_found", "Not found")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -53,6 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the cookie's SameSite=Lax; Bearer-authenticated and same-origin requests pass.
     )
     app.state.gateway = gateway
+    # The edge serves /metrics on its metrics port only (adapters/metrics_server.py): on the
+    # public port it is an unknown path, matched before the shared health router's.
+    app.router.routes.insert(0, Route("/metrics", _not_found, include_in_schema=False))
     # First in line: most requests are proxied, and no gateway route shares their prefixes.
     app.router.routes[:0] = proxy_routes(gateway) + delivery_routes(gateway)
     app.router.default = rate_limited_not_found(gateway, app.router.default)

@@ -14,7 +14,9 @@ from pydantic import ValidationError
 
 from images_service.adapters.kafka_topics import ensure_topics
 from platform_common.events import Envelope
+from platform_common.kafka import record_lag
 from platform_common.request_context import set_request_id
+from platform_common.tracing import consumer_span
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +65,13 @@ class EnvelopeConsumer:
             return
         set_request_id(envelope.trace.get("request_id"))
         try:
-            await asyncio.to_thread(self.handle, envelope)
+            with consumer_span(
+                f"{record.topic} process",
+                record.headers,
+                envelope.trace,
+                {"messaging.kafka.consumer.group": self.group_id, "event.type": envelope.type},
+            ):
+                await asyncio.to_thread(self.handle, envelope)
         finally:
             set_request_id(None)
 
@@ -79,9 +87,10 @@ class EnvelopeConsumer:
                 backoff = 0.5
                 while True:
                     batches = await consumer.getmany(timeout_ms=1000, max_records=100)
-                    for records in batches.values():
+                    for partition, records in batches.items():
                         for record in records:
                             await self._handle(record)
+                        record_lag(self.group_id, consumer, partition, records[-1].offset)
                     if batches:
                         await consumer.commit()
                         if self.after_batch:

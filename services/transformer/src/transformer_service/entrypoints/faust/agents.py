@@ -2,9 +2,11 @@
 
 import logging
 
+import faust
 from pydantic import ValidationError
 
 from platform_common.events import Envelope, TransformDeadLettered, TransformRequested
+from platform_common.tracing import consumer_span
 from transformer_service.entrypoints.faust import runtime
 from transformer_service.entrypoints.faust.app import app, settings
 from transformer_service.entrypoints.faust.topics import transform_requests
@@ -43,7 +45,15 @@ async def process(raw: bytes, deps: Dependencies) -> None:
     except ValidationError as exc:
         await _reject_malformed(raw, f"invalid TransformRequested: {exc.errors()[0]}", deps)
         return
-    await handle_transform_requested(envelope, request, deps)
+    event = faust.current_event()
+    headers = event.message.headers if event is not None else None
+    with consumer_span(
+        f"{settings.topic_transform_requested} process",
+        headers,
+        envelope.trace,
+        {"messaging.kafka.consumer.group": settings.faust_app_id},
+    ):
+        await handle_transform_requested(envelope, request, deps)
 
 
 @app.agent(transform_requests, concurrency=settings.transformer_concurrency)

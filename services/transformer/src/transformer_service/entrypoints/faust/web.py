@@ -3,8 +3,8 @@
 from fastapi import FastAPI
 from faust.contrib.asgi import serve_asgi
 
+from platform_common.kafka import CONSUMER_LAG
 from platform_common.observability import health_router
-from transformer_service import metrics
 from transformer_service.entrypoints.faust import runtime
 from transformer_service.entrypoints.faust.app import app
 
@@ -31,9 +31,8 @@ async def measure_consumer_lag() -> None:
     """Requests waiting in this worker's partitions (best effort: Faust internals may change)."""
     consumer = app.consumer
     read = getattr(consumer, "_read_offset", {})
-    lag = 0
     for tp in consumer.assignment():
         highwater, position = consumer.highwater(tp), read.get(tp)
         if highwater is not None:
-            lag += max(0, highwater - (position + 1 if position is not None else 0))
-    metrics.CONSUMER_LAG.set(lag)
+            lag = max(0, highwater - (position + 1 if position is not None else 0))
+            CONSUMER_LAG.labels(app.conf.id, tp.topic, str(tp.partition)).set(lag)

@@ -24,6 +24,7 @@ from auth_service.entrypoints.api.schemas import (
     TokenResponse,
     UserPublic,
 )
+from auth_service.metrics import counting_login
 from auth_service.service_layer import authentication, services
 from platform_common.openapi import error_responses
 
@@ -76,14 +77,15 @@ def login(
     settings: SettingsDep,
     client_address: ClientAddressDep,
 ) -> TokenResponse:
-    user = authentication.authenticate(
-        uow,
-        hasher,
-        policy,
-        username=body.username,
-        password=body.password,
-        client_address=client_address,
-    )
+    with counting_login():
+        user = authentication.authenticate(
+            uow,
+            hasher,
+            policy,
+            username=body.username,
+            password=body.password,
+            client_address=client_address,
+        )
     # remember_me: the cookie and its token outlive the browser session; otherwise both are
     # short-lived (a session cookie holding a token valid ACCESS_TOKEN_EXPIRE_MINUTES).
     if body.remember_me:
@@ -111,14 +113,15 @@ def token(
     settings: SettingsDep,
     client_address: ClientAddressDep,
 ) -> TokenResponse:
-    user = authentication.authenticate(
-        uow,
-        hasher,
-        policy,
-        username=form.username,
-        password=form.password,
-        client_address=client_address,
-    )
+    with counting_login():
+        user = authentication.authenticate(
+            uow,
+            hasher,
+            policy,
+            username=form.username,
+            password=form.password,
+            client_address=client_address,
+        )
     return _token_response(issuer, user, timedelta(minutes=settings.access_token_expire_minutes))
 
 

@@ -21,6 +21,7 @@ from gateway_service.service_layer.pending_status import catch_up
 from platform_common.client_address import client_address
 from platform_common.errors import AppError, error_response
 from platform_common.openapi import error_responses
+from platform_common.route_templates import set_user_id
 from platform_common.security.dependencies import token_from_headers
 from platform_common.security.tokens import TokenClaims
 
@@ -68,6 +69,7 @@ async def live_events(
 ) -> EventSourceResponse:
     token = token or token_from_headers(request.scope["headers"])
     claims = await _admit(gateway, token, client_address(request))
+    set_user_id(request.scope, claims.subject)
     assert token is not None  # _admit refused a missing one
 
     # Subscribed before the response starts: whatever happens once the client sees the stream
@@ -113,6 +115,7 @@ async def live_websocket(websocket: WebSocket, gateway: GatewayDep) -> None:
             error_response(exc.status_code, exc.code, exc.message, exc.headers)
         )
         return
+    set_user_id(websocket.scope, claims.subject)
     assert token is not None
     LIVE_CONNECTIONS.labels("websocket").inc()
     try:

@@ -13,21 +13,13 @@ from gateway_service.adapters.metrics import RATE_LIMITED
 from gateway_service.bootstrap import Gateway
 from gateway_service.domain.caching import is_variant_content
 from gateway_service.domain.rate_policy import categorize
-from gateway_service.domain.routes import ROUTE_TABLE, resolve, route_label
+from gateway_service.domain.routes import ROUTE_TABLE, prefix_label, resolve
 from gateway_service.entrypoints.api.deps import rate_limit, too_many_requests
 from platform_common.client_address import client_address
+from platform_common.route_templates import RouteTemplate, set_user_id
 from platform_common.security.dependencies import token_from_headers
 
 SIGNING_KEYS_PREFIX = "/delivery/keys/"
-
-
-class MetricsRoute:
-    """What the metrics middleware reads from scope["route"]: a templated path, not a raw one."""
-
-    __slots__ = ("path",)
-
-    def __init__(self, path: str) -> None:
-        self.path = path
 
 
 class ProxyEndpoint:
@@ -39,7 +31,9 @@ class ProxyEndpoint:
         method, path = scope["method"], scope["path"]
         route = resolve(method, path)
         assert route is not None  # only routed prefixes are mounted on this endpoint
-        scope["route"] = MetricsRoute(route_label(path))
+        # Until an upstream names the template it matched (service_layer/proxy.py), the label is
+        # the prefix: a refusal at the edge for any path under it counts once.
+        scope["route"] = RouteTemplate(prefix_label(path))
         token = token_from_headers(scope["headers"])
         # Limits run before the 401: an anonymous flood of refused requests spends its
         # address's budget like any other traffic.
@@ -54,6 +48,8 @@ class ProxyEndpoint:
             extra_headers = decision.headers()
         if claims is None and not route.public:
             claims = await gateway.edge.require(token)  # the 401 that says what is wrong
+        if claims is not None:
+            set_user_id(scope, claims.subject)
         cacheable = (
             claims is not None
             and gateway.cache.enabled
