@@ -20,7 +20,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # CI runs the slow fault-injection tests too; locally `make test` keeps to the fast set.
 PYTEST_SELECTION := $(if $(CI),,-m "not slow")
 
-.PHONY: help install install-run install-test install-bench fonts chromium settings run up test test-all lint format bench images k8s clean distclean
+.PHONY: help install install-run install-test install-bench fonts chromium settings run up test test-all lint format bench images podman-images k8s clean distclean
 
 help:
 	@echo "make run       start the whole platform locally (gateway on http://127.0.0.1:8000)"
@@ -31,6 +31,7 @@ help:
 	@echo "make bench     benchmarks; results in bench/results/"
 	@echo "make settings  regenerate deploy/SETTINGS.md and .env.example from the Settings classes"
 	@echo "make images    docker build the four service images (needs Docker; IMAGE_TAG=dev)"
+	@echo "make podman-images  the same images with podman, built from Debian packages (deploy/README.md)"
 	@echo "make k8s       render the Kubernetes manifests (OVERLAY=dev|prod; builds the pinned kustomize once with Go,"
 	@echo "              or set KUSTOMIZE=/path/to/kustomize)"
 
@@ -116,6 +117,10 @@ images:
 
 settings: install-run
 	$(BIN)/devstack settings
+
+# The same images with podman, from Debian packages only (no Docker engine, no registry).
+podman-images: install-test
+	deploy/podman/build.sh
 
 k8s:
 	@deploy/k8s/kustomize.sh build deploy/k8s/overlays/$(OVERLAY)

@@ -36,12 +36,19 @@ class Stage:
 
 
 def stages_of(path: Path) -> list[Stage]:
+    """The stages, with a base named by a global ARG (`FROM ${BASE_IMAGE}`) read as its default:
+    the default is what a plain `docker build` uses, so it is what these rules hold to."""
     stages: list[Stage] = []
+    global_args: dict[str, str] = {}
     for command in dockerfile.parse_file(str(path)):
-        if command.cmd == "FROM":
+        if command.cmd == "ARG" and not stages:
+            name, _, default = command.value[0].partition("=")
+            global_args[name] = default
+        elif command.cmd == "FROM":
             value = command.value
             name = value[2] if len(value) == 3 and value[1].upper() == "AS" else None
-            stages.append(Stage(image=value[0], name=name))
+            image = re.sub(r"^\$\{(\w+)\}$", lambda m: global_args[m[1]], value[0])
+            stages.append(Stage(image=image, name=name))
         else:
             assert stages, f"{path}: {command.cmd} before the first FROM"
             stages[-1].commands.append(command)
