@@ -20,9 +20,10 @@ def _drawing(image: pyvips.Image, grit: float, smudge: float) -> pyvips.Image:
         kit.back_to(kit.blur(kit.reduced(grey), 2), grey), lambda x: 0.25 + 0.75 * x**1.2
     )
     tone = _edges(grey, scale).cast("float") * wash / 255
-    grain = kit.grain(grey, 40, coarseness=2.0).cast("float")
-    rough = tone + (grain - 128) * grit * (1 - tone / 400)
-    return kit.as_grey(kit.blur(kit.to_uchar(rough), smudge * scale) if smudge else rough)
+    if smudge:  # a finger smudges the strokes; the paper's grain stays on top
+        tone = kit.blur(kit.to_uchar(tone), smudge * scale).cast("float")
+    grain = kit.grain(grey, 40, coarseness=1.2).cast("float")
+    return kit.as_grey(tone + (grain - 128) * grit * (1 - tone / 400))
 
 
 def basic(image: pyvips.Image) -> pyvips.Image:

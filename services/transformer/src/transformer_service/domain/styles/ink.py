@@ -35,7 +35,7 @@ def advanced(image: pyvips.Image) -> pyvips.Image:
     scale = kit.scale_of(image)
     bold = kit.dog_lines(grey, 2.5 * scale, 10).cast("float")
     fine = kit.dog_lines(grey, 1.0 * scale, 6).cast("float")
-    lines = kit.curve((bold * fine / 255).cast("uchar"), lambda x: np.clip((x - 0.72) * 8, 0, 1))
+    lines = kit.curve((bold * fine / 255).cast("uchar"), lambda x: np.where(x < 0.8, 0.0, 1.0))
     return kit.as_grey((lines & _hatching(grey)).cast("uchar"))
 
 
