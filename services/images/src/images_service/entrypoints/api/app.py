@@ -6,7 +6,13 @@ from images_service.adapters.object_storage import ObjectStorage
 from images_service.adapters.orm import outbox, start_mappers
 from images_service.config import Settings, get_settings
 from images_service.entrypoints.api.errors import install_dependency_error_handlers
-from images_service.entrypoints.api.routes import admin, images, transformations, uploads
+from images_service.entrypoints.api.routes import (
+    admin,
+    images,
+    styles,
+    transformations,
+    uploads,
+)
 from images_service.entrypoints.lifespan import lifespan
 from images_service.service_layer.notifications import StatusSignals
 from platform_common.app import create_service_app
@@ -27,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Image uploads and metadata, transformation requests, status and results.",
         routers=[
             uploads.router,
+            styles.router,
             transformations.listing_router,
             images.router,
             transformations.router,
