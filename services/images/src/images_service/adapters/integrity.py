@@ -50,9 +50,9 @@ def _first_scan_offset(head: bytes) -> int | None:
 def jpeg_problem(file: BinaryIO) -> str | None:
     size = _size(file)
     scan = _first_scan_offset(_read(file, 0, HEAD_BYTES))
-    start = max(scan or 0, size - TAIL_BYTES)
-    if scan is not None and scan > size - TAIL_BYTES:
-        start = scan
+    if scan is None:  # no image data yet: the header itself is incomplete (see read_header)
+        return None
+    start = max(scan, size - TAIL_BYTES)
     if _read(file, start, size - start).rfind(b"\xff\xd9") == -1:
         return "the image data stops before the end-of-image marker"
     return None

@@ -70,6 +70,10 @@ def inspect_image(file: BinaryIO, limits: UploadLimits) -> InspectedImage:
     try:
         header = read_header(file)
     except UnreadableImage as exc:
+        # A cut-short file often fails already at its header: say so when its structure shows it.
+        problem = truncation_problem(file, format_name)
+        if problem:
+            raise TruncatedImage(format_name, problem) from exc
         raise CorruptImage(format_name) from exc
     if header.width < 1 or header.height < 1:
         raise CorruptImage(format_name)
