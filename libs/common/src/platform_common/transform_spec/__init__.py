@@ -49,20 +49,31 @@ from platform_common.transform_spec.output import (
     normalise_format,
 )
 from platform_common.transform_spec.spec import MAX_OPERATIONS, TransformSpec, describe_errors
+from platform_common.transform_spec.styles import (
+    GREY_STYLES,
+    METHOD_DESCRIPTIONS,
+    STYLE_DESCRIPTIONS,
+    ArtStyle,
+    StyleMethod,
+)
 
 __all__ = [
     "ANALYSED",
     "ANIMATED_FORMATS",
     "GRAVITIES",
+    "GREY_STYLES",
     "MAX_DIMENSION",
     "MAX_OPERATIONS",
     "MAX_TEXT_LENGTH",
     "MEDIA_TYPES",
+    "METHOD_DESCRIPTIONS",
     "OBJECT_FORM_ORDER",
     "OUTPUT_FORMATS",
     "SPEC_VERSION",
+    "STYLE_DESCRIPTIONS",
     "VARIANT_PREFIX",
     "AnyOperation",
+    "ArtStyle",
     "Blur",
     "Brightness",
     "Contrast",
@@ -81,6 +92,7 @@ __all__ = [
     "Sharpen",
     "Sketch",
     "SmartCrop",
+    "StyleMethod",
     "TransformSpec",
     "WatermarkImage",
     "WatermarkText",

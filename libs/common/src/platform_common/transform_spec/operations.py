@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from platform_common.transform_spec.framing import Focus, Gravity, check_focus, drop_unset_framing
+from platform_common.transform_spec.styles import ArtStyle, StyleMethod
 
 MAX_DIMENSION = 10_000
 MAX_OFFSET = 100_000
@@ -40,7 +41,6 @@ Position = Literal[
     "bottom_right",
 ]
 Interesting = Literal["attention", "entropy"]
-SketchStyle = Literal["pencil", "charcoal", "ink"]
 
 NAMED_COLOURS = {
     "black": "#000000",
@@ -241,8 +241,12 @@ class Contrast(Operation):
 
 
 class Sketch(Operation):
+    """Render the photo in an art style (see styles.STYLE_DESCRIPTIONS) by one of three methods.
+    pencil, charcoal and ink give a one-band grey drawing; the painting styles keep colour."""
+
     op: Literal["sketch"] = "sketch"
-    style: SketchStyle = "pencil"
+    style: ArtStyle = "pencil"
+    method: StyleMethod = "basic"
 
 
 AnyOperation = Annotated[

@@ -5,6 +5,8 @@ from typing import BinaryIO
 
 import pyvips
 
+from images_service.adapters.content_sniffing import source_for
+
 
 @dataclass(frozen=True)
 class ImageHeader:
@@ -23,18 +25,11 @@ class UnreadableImage(Exception):
     """libvips could not parse the header."""
 
 
-def _source_for(file: BinaryIO) -> pyvips.SourceCustom:
-    source = pyvips.SourceCustom()
-    source.on_read(file.read)
-    source.on_seek(file.seek)
-    return source
-
-
 def read_header(file: BinaryIO) -> ImageHeader:
     file.seek(0)
     try:
         # Sequential access: libvips reads only what the header needs; pixels stay undecoded.
-        image = pyvips.Image.new_from_source(_source_for(file), "", access="sequential")
+        image = pyvips.Image.new_from_source(source_for(file), "", access="sequential")
         pages = image.get("n-pages") if image.get_typeof("n-pages") else 1
         compression = (
             image.get("heif-compression") if image.get_typeof("heif-compression") else None

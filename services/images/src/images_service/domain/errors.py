@@ -71,6 +71,30 @@ class CorruptImage(AppError):
         )
 
 
+class UnsupportedFormat(AppError):
+    """The format is accepted, but this file uses a variant of it the platform cannot decode."""
+
+    status_code = 415
+    code = "unsupported_format"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class TruncatedImage(AppError):
+    """The file ends before its format says it should: the upload was cut short."""
+
+    status_code = 422
+    code = "truncated_image"
+
+    def __init__(self, format_name: str, what: str) -> None:
+        super().__init__(
+            f"The {format_name.upper()} file is truncated: {what}. "
+            "It was probably cut short in transfer; upload the complete file again",
+            details={"format": format_name},
+        )
+
+
 class InvalidRequest(AppError):
     status_code = 422
     code = "validation_error"

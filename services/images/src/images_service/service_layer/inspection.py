@@ -6,15 +6,21 @@ from typing import BinaryIO
 
 from images_service.adapters.content_sniffing import sniff_format
 from images_service.adapters.image_probe import UnreadableImage, read_header
+from images_service.adapters.integrity import truncation_problem
 from images_service.domain.errors import (
     CorruptImage,
     TooManyPixels,
+    TruncatedImage,
+    UnsupportedFormat,
     UnsupportedImageType,
     UploadTooLarge,
 )
 from images_service.domain.formats import ACCEPTED_FORMATS, media_type_for
 
 HASH_CHUNK_BYTES = 1024 * 1024
+# HEIF compressions the transformer decodes: HEVC through pillow-heif's libheif + libde265,
+# AV1 through libvips' own libheif. Others (JPEG-in-HEIF, VVC, uncompressed) would only fail later.
+DECODABLE_HEIF = {"hevc": "heif", "av1": "avif"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,15 @@ def _size_and_checksum(file: BinaryIO) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+def _heif_flavour(compression: str | None) -> str:
+    if compression not in DECODABLE_HEIF:
+        raise UnsupportedFormat(
+            f"This HEIF file uses {compression or 'an unknown'} compression, which the platform "
+            "cannot decode; HEIF with HEVC (HEIC, as phones write it) or AV1 (AVIF) is accepted"
+        )
+    return DECODABLE_HEIF[compression]
+
+
 def inspect_image(file: BinaryIO, limits: UploadLimits) -> InspectedImage:
     """Raises the client-facing error for the first problem found, cheapest checks first."""
     size, checksum = _size_and_checksum(file)
@@ -55,13 +70,20 @@ def inspect_image(file: BinaryIO, limits: UploadLimits) -> InspectedImage:
     try:
         header = read_header(file)
     except UnreadableImage as exc:
+        # A cut-short file often fails already at its header: say so when its structure shows it.
+        problem = truncation_problem(file, format_name)
+        if problem:
+            raise TruncatedImage(format_name, problem) from exc
         raise CorruptImage(format_name) from exc
     if header.width < 1 or header.height < 1:
         raise CorruptImage(format_name)
     if header.pixels > limits.max_pixels:
         raise TooManyPixels(header.pixels, limits.max_pixels)
-    if format_name == "heif" and header.heif_compression == "av1":
-        format_name = "avif"
+    problem = truncation_problem(file, format_name)
+    if problem:
+        raise TruncatedImage(format_name, problem)
+    if format_name == "heif":
+        format_name = _heif_flavour(header.heif_compression)
     return InspectedImage(
         format=format_name,
         media_type=media_type_for(format_name),

@@ -14,6 +14,7 @@ from transformer_service.domain.errors import (
     SourceTooLarge,
     UnsupportedFormat,
 )
+from transformer_service.domain.heif import HEIF_LOADER, decode_hevc, is_hevc
 from transformer_service.domain.limits import Limits
 
 # libvips buffer loader class -> our format name. Everything else (SVG, PDF, FITS, raw matrices,
@@ -71,7 +72,8 @@ def probe(data: bytes, limits: Limits) -> SourceInfo:
         header = pyvips.Image.new_from_buffer(data, "", access="sequential")
     except pyvips.Error as exc:
         raise SourceCorrupt(f"the {fmt} source has a damaged header: {_reason(exc)}") from exc
-    frames = _field(header, "n-pages", 1)
+    # HEVC images decode one (the primary) image; sequences are not animations here.
+    frames = 1 if is_hevc(header) else _field(header, "n-pages", 1)
     orientation = _field(header, "orientation", 1)
     width, height = header.width, header.height
     if orientation in (5, 6, 7, 8):
@@ -100,8 +102,16 @@ def decode_error(exc: pyvips.Error) -> SourceCorrupt:
     return SourceCorrupt(f"the source could not be decoded: {_reason(exc)}")
 
 
+def _needs_hevc_decoder(data: bytes) -> bool:
+    if find_loader(data) != HEIF_LOADER:
+        return False
+    return is_hevc(pyvips.Image.new_from_buffer(data, "", access="sequential"))
+
+
 def load(data: bytes, frames: int = 1, access: str = "sequential") -> pyvips.Image:
     """Lazy, streaming decode of the frames asked for (frames=-1: all of an animation)."""
+    if _needs_hevc_decoder(data):
+        return decode_hevc(data)
     options: dict[str, object] = {"n": frames} if frames != 1 else {}
     return pyvips.Image.new_from_buffer(data, "", access=access, fail_on=FAIL_ON, **options)
 
@@ -109,4 +119,6 @@ def load(data: bytes, frames: int = 1, access: str = "sequential") -> pyvips.Ima
 def load_thumbnail(data: bytes, width: int, **options: object) -> pyvips.Image:
     """Shrink-on-load: JPEG/WebP/HEIF decode at a fraction of full size. thumbnail_buffer ignores a
     fail_on keyword, so it goes to the loader through option_string."""
+    if _needs_hevc_decoder(data):
+        return decode_hevc(data).thumbnail_image(width, **options)
     return pyvips.Image.thumbnail_buffer(data, width, option_string=f"fail_on={FAIL_ON}", **options)

@@ -14,6 +14,7 @@ from images_service.entrypoints.api.routes import (
     internal_delivery,
     presets,
     remote,
+    styles,
     transformations,
     uploads,
 )
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[
             uploads.router,
             remote.router,
+            styles.router,
             transformations.listing_router,
             images.router,
             transformations.router,

@@ -1,0 +1,136 @@
+"""Art styles: a contact sheet for a person to look at, and what the slowest style costs.
+
+    python -m bench styles          (or: make bench)
+
+Writes bench/results/styles_contact_sheet.png (every style x method on two real photos) and
+bench/results/styles.md: CPU ms of the whole pipeline (decode, operation, JPEG encode) per style
+on a 12 MP photo, each as a ratio to the same pipeline with a sigma-2 blur at full resolution,
+and the cost of the upload-time check of a 16 MB JPEG (type, header, truncation).
+"""
+
+import io
+import time
+from importlib.resources import files
+from pathlib import Path
+
+import pyvips
+
+from images_service.service_layer.inspection import UploadLimits, inspect_image
+from platform_common.transform_spec import METHOD_DESCRIPTIONS, STYLE_DESCRIPTIONS, TransformSpec
+from transformer_service.adapters.vips_runtime import configure_libvips
+from transformer_service.domain.colourspace import to_working_space
+from transformer_service.domain.pipeline import Job, run_pipeline
+from transformer_service.domain.styles import render_style
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SHEET = RESULTS / "styles_contact_sheet.png"
+REPORT = RESULTS / "styles.md"
+PHOTOS = ("coffee.png", "chelsea.png")
+TILE = 240
+
+
+def contact_sheet() -> None:
+    rows = []
+    for name in PHOTOS:
+        source = to_working_space(pyvips.Image.new_from_file(str(files("skimage") / "data" / name)))
+        for style in STYLE_DESCRIPTIONS:
+            tiles = [source.thumbnail_image(TILE)]
+            for method in METHOD_DESCRIPTIONS:
+                out = render_style(source, style, method)
+                tiles.append(
+                    (out.colourspace("srgb") if out.bands == 1 else out).thumbnail_image(TILE)
+                )
+            label = pyvips.Image.text(style, width=TILE, dpi=110).gravity("centre", TILE, 40)
+            label = (255 - label).colourspace("srgb")
+            rows.append(
+                pyvips.Image.arrayjoin(
+                    [label.gravity("centre", TILE, tiles[0].height, extend="white"), *tiles],
+                    across=5,
+                    shim=4,
+                    background=255,
+                )
+            )
+    header = pyvips.Image.arrayjoin(
+        [
+            (
+                255 - pyvips.Image.text(text, width=TILE, dpi=110).gravity("centre", TILE, 40)
+            ).colourspace("srgb")
+            for text in ("style", "photo", *METHOD_DESCRIPTIONS)
+        ],
+        across=5,
+        shim=4,
+        background=255,
+    )
+    pyvips.Image.arrayjoin([header, *rows], across=1, shim=4, background=255).write_to_file(
+        str(SHEET)
+    )
+
+
+def cpu_ms(source: bytes, spec: TransformSpec, rounds: int = 2) -> float:
+    run_pipeline(Job(source, spec))
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.process_time()
+        run_pipeline(Job(source, spec))
+        best = min(best, time.process_time() - started)
+    return best * 1000
+
+
+def upload_check() -> str:
+    """A 16 MB JPEG: camera-like noise on the photo so the encoder cannot make it small."""
+    rocket = pyvips.Image.new_from_file(str(files("skimage") / "data" / "rocket.jpg"))
+    large = rocket.resize(6000 / rocket.width, kernel="lanczos3")
+    noise = pyvips.Image.gaussnoise(large.width, large.height, sigma=25, seed=1)
+    big = (large + noise).cast("uchar").jpegsave_buffer(Q=98)
+    limits = UploadLimits(max_bytes=100_000_000, max_pixels=100_000_000)
+    samples = []
+    for _ in range(3):
+        started = time.perf_counter()
+        inspect_image(io.BytesIO(big), limits)
+        samples.append((time.perf_counter() - started) * 1000)
+    return (
+        f"Upload check of a {len(big) / 1e6:.1f} MB JPEG (sha256, type, header, truncation): "
+        f"{min(samples):.0f} ms wall (best of 3)."
+    )
+
+
+def main() -> None:
+    configure_libvips(1)
+    RESULTS.mkdir(exist_ok=True)
+    contact_sheet()
+    rocket = pyvips.Image.new_from_file(str(files("skimage") / "data" / "rocket.jpg"))
+    twelve_mp = rocket.resize(4241 / rocket.width, kernel="lanczos3").jpegsave_buffer(Q=90)
+    blur = cpu_ms(
+        twelve_mp, TransformSpec.model_validate({"operations": [{"op": "blur", "sigma": 2}]})
+    )
+    lines = [
+        "# Art styles: cost on a 12 MP photo",
+        "",
+        "Contact sheet (every style x method on two real photos): "
+        f"`{SHEET.relative_to(RESULTS.parent.parent)}`",
+        "",
+        "CPU ms of the whole pipeline (decode, operation, JPEG encode), one libvips thread,",
+        "best of 2, on `rocket.jpg` upscaled to 4241x2830.",
+        f"Baseline, a full-resolution sigma-2 blur: {blur:.0f} ms.",
+        "",
+        "| style | method | CPU ms | x blur |",
+        "|---|---|---|---|",
+    ]
+    worst = (0.0, "", "")
+    for style in STYLE_DESCRIPTIONS:
+        for method in METHOD_DESCRIPTIONS:
+            spec = TransformSpec.model_validate(
+                {"operations": [{"op": "sketch", "style": style, "method": method}]}
+            )
+            cost = cpu_ms(twelve_mp, spec)
+            worst = max(worst, (cost, style, method))
+            lines.append(f"| {style} | {method} | {cost:.0f} | {cost / blur:.1f} |")
+    lines += [
+        "",
+        f"Slowest: {worst[1]} {worst[2]}, {worst[0]:.0f} ms = "
+        f"{worst[0] / blur:.1f}x the blur (target: 3x).",
+        "",
+    ]
+    lines.append(upload_check())
+    REPORT.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))

@@ -1,0 +1,45 @@
+"""Ink: high-contrast black lines on white, no grey wash and no blobs in flat dark areas."""
+
+import numpy as np
+import pyvips
+
+from transformer_service.domain.styles import toolkit as kit
+
+
+def _hatching(grey: pyvips.Image) -> pyvips.Image:
+    """Thin diagonal hatch lines (0) where the photo is in deep shadow, white (255) elsewhere:
+    shadows read as shadows, as an ink artist draws them, never as solid black."""
+    period = max(4, round(6 * kit.scale_of(grey)))
+    xy = pyvips.Image.xyz(grey.width, grey.height)
+    lines = ((xy[0] + xy[1]) % period) == 0
+    shadow = kit.blur(kit.reduced(grey), 2)
+    deep = kit.back_to(shadow, grey) < 45
+    return (lines & deep).invert()
+
+
+def _lines(image: pyvips.Image, sigma: float, strength: float, cut: float) -> pyvips.Image:
+    grey = kit.luminance(image).copy_memory()
+    lines = kit.dog_lines(grey, sigma * kit.scale_of(image), strength)
+    ink = kit.curve(lines, lambda x: np.where(x < cut, 0.0, 1.0))
+    return kit.as_grey(ink & _hatching(grey))
+
+
+def basic(image: pyvips.Image) -> pyvips.Image:
+    """Thresholded difference of Gaussians: pure black outlines."""
+    return _lines(image, 1.5, 14, 0.75)
+
+
+def advanced(image: pyvips.Image) -> pyvips.Image:
+    """Bolder outlines plus fine detail lines, with a soft (XDoG-style) ink edge."""
+    grey = kit.luminance(image).copy_memory()
+    scale = kit.scale_of(image)
+    bold = kit.dog_lines(grey, 2.5 * scale, 10).cast("float")
+    fine = kit.dog_lines(grey, 1.0 * scale, 6).cast("float")
+    lines = kit.curve((bold * fine / 255).cast("uchar"), lambda x: np.where(x < 0.8, 0.0, 1.0))
+    return kit.as_grey((lines & _hatching(grey)).cast("uchar"))
+
+
+def artistic(image: pyvips.Image) -> pyvips.Image:
+    """Sharpened first, so hatching-like detail shows as many thin strokes."""
+    sharp = kit.unsharp(kit.luminance(image), 2.0 * kit.scale_of(image), 1.5)
+    return _lines(sharp, 1.4, 12, 0.8)
