@@ -244,3 +244,9 @@ def test_gravity_and_focus_are_part_of_the_canonical_json() -> None:
 )
 def test_bad_gravity_is_refused_by_name(operation: dict, message: str) -> None:
     assert message in error_of({"operations": [operation]})
+
+
+def test_an_object_form_output_that_is_not_an_object_is_a_validation_error() -> None:
+    # Found by schemathesis: a list here was a TypeError, so a 500 instead of a 422.
+    with pytest.raises(ValidationError, match=r"transformations\.output must be an object"):
+        TransformSpec.model_validate({"transformations": {"output": [None, None]}})

@@ -72,7 +72,10 @@ def _watermark(value: Any) -> dict[str, Any]:
 
 
 def _output(transformations: dict[str, Any]) -> dict[str, Any]:
-    output: dict[str, Any] = dict(transformations.get("output") or {})
+    given = transformations.get("output") or {}
+    if not isinstance(given, dict):
+        raise ValueError('transformations.output must be an object such as {"format": "webp"}')
+    output: dict[str, Any] = dict(given)
     compress = transformations.get("compress")
     if isinstance(compress, dict):
         output.update(compress)

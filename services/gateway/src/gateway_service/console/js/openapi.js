@@ -55,10 +55,24 @@ export function unwrapNullable(doc, schema) {
   return { schema: resolved, nullable: false };
 }
 
+/** The first schema, the given one or one nested in its oneOf/anyOf, with property `name`. */
+function variantWith(doc, schema, name, depth = 0) {
+  const resolved = deref(doc, schema);
+  if (resolved.properties?.[name]) return resolved;
+  if (depth > 4) return resolved;
+  for (const variant of resolved.oneOf ?? resolved.anyOf ?? []) {
+    const found = variantWith(doc, variant, name, depth + 1);
+    if (found.properties?.[name]) return found;
+  }
+  return resolved;
+}
+
 /** The operations a transform request may contain: [{op, title, description, schema}]. */
 export async function transformModel(imagePath = "/images/{image_id}/transform") {
   const doc = await openapi();
-  const spec = await requestSchema("post", imagePath);
+  // The body is a choice (a spec in ordered or object form, or a preset reference): the
+  // builder writes the ordered form, the variant with an `operations` list.
+  const spec = variantWith(doc, await requestSchema("post", imagePath), "operations");
   const operationsProperty = deref(doc, spec.properties?.operations);
   const items = deref(doc, operationsProperty.items);
   const variants = items.oneOf ?? items.anyOf ?? [];

@@ -40,7 +40,9 @@ from platform_common.transform_spec import (
 class OnTheFlyQuery(OnTheFlyParams):
     """The on-the-fly parameters, or `preset` naming one of the caller's presets."""
 
-    preset: str | None = Field(default=None, max_length=64)
+    preset: str | None = Field(
+        default=None, max_length=64, description="One of your presets, instead of w/h/fit/format/q"
+    )
 
 
 @dataclass(frozen=True)

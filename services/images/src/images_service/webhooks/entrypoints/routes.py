@@ -109,8 +109,10 @@ def list_webhook_deliveries(
     endpoint_id: EndpointId,
     owner: CurrentOwner,
     uow: WebhooksUowDep,
-    status: Annotated[DeliveryStatus | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    status: Annotated[
+        DeliveryStatus | None, Query(description="Only deliveries in this state")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many, 1-100")] = 50,
 ) -> DeliveryList:
     deliveries, attempts = use_cases.list_deliveries(uow, owner, endpoint_id, status, limit)
     return DeliveryList(items=[DeliveryPublic.of(d, attempts[d.id]) for d in deliveries])
