@@ -12,6 +12,7 @@ from platform_common.logging import configure_logging
 from platform_common.observability import MetricsMiddleware, ReadinessCheck, health_router
 from platform_common.request_context import REQUEST_ID_HEADER, RequestIdMiddleware
 from platform_common.security.csrf import CookieOriginCheckMiddleware
+from platform_common.security.revocation import RevocationList
 from platform_common.security.tokens import TokenVerifier
 from platform_common.settings import BaseServiceSettings
 
@@ -43,7 +44,7 @@ def create_service_app(
         **({} if builtin_docs else no_docs),
     )
     app.state.settings = settings
-    app.state.token_verifier = TokenVerifier(settings)
+    app.state.token_verifier = TokenVerifier(settings, RevocationList(settings.redis_url))
     install_error_handlers(app)
     app.include_router(health_router(readiness_checks))
     for router in routers:

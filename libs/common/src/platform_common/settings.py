@@ -47,6 +47,9 @@ class BaseServiceSettings(HttpServerSettings):
     jwt_jwks_url: str = ""
     jwt_issuer: str = "image-platform-auth"
     jwt_audience: str = "image-platform"
+    # Shared revocation list (security/revocation.py): every service refuses revoked tokens.
+    # The devstack's Redis by default; compose and k8s point it at theirs.
+    redis_url: str = "redis://127.0.0.1:63790/0"
 
     cors_origins: list[str] = Field(default_factory=list)
     # Origins (besides our own host and cors_origins) allowed to send cookie-authenticated writes.

@@ -11,6 +11,7 @@ from gateway_service.domain.routes import Upstream
 from gateway_service.entrypoints.api.routes import docs, live
 from gateway_service.entrypoints.api.routes.proxy import proxy_routes
 from platform_common.app import create_service_app
+from platform_common.security.revocation import RevocationList
 from platform_common.security.tokens import TokenVerifier
 
 DESCRIPTION = """
@@ -27,7 +28,8 @@ Rate limits answer 429 with `Retry-After` and `RateLimit-*` headers.
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    gateway = Gateway.from_settings(settings, TokenVerifier(settings))
+    verifier = TokenVerifier(settings, RevocationList(settings.redis_url))
+    gateway = Gateway.from_settings(settings, verifier)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the cookie's SameSite=Lax; Bearer-authenticated and same-origin requests pass.
     )
     app.state.gateway = gateway
+    app.state.token_verifier = verifier  # one verifier (and Redis pool) for edge and routes
     # First in line: most requests are proxied, and no gateway route shares their prefixes.
     app.router.routes[:0] = proxy_routes(gateway)
     return app
