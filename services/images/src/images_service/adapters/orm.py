@@ -98,6 +98,14 @@ processed_events = Table(
     Index("ix_processed_events_processed_at", "processed_at"),
 )
 
+# Owners whose account was deleted: nothing may be created for them any more (see owners.py).
+deleted_owners = Table(
+    "deleted_owners",
+    metadata,
+    Column("owner_id", Uuid, primary_key=True),
+    _timestamp("deleted_at"),
+)
+
 outbox = outbox_table(metadata)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.domain.errors import ImageNotFound
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
+from platform_common.events import utcnow
 
 
 def _objects_of(uow: ImagesUnitOfWork, image_ids: Sequence[uuid.UUID]) -> list[str]:
@@ -58,8 +59,11 @@ def delete_image(
 
 
 def delete_owner_data(uow: ImagesUnitOfWork, storage: ObjectStorage, owner_id: uuid.UUID) -> int:
-    """Everything a deleted user had: images, variants, direct uploads. Returns images deleted."""
+    """Everything a deleted user had: images, variants, direct uploads. Returns images deleted.
+    The owner is buried first, in the same transaction that lists what to delete: a creation
+    racing with this one either committed before (and is listed) or is refused (owners.py)."""
     with uow:
+        uow.owners.bury(owner_id, utcnow())
         image_ids = [image.id for image in uow.images.of_owner(owner_id)]
         for upload in uow.uploads.of_owner(owner_id):
             uow.uploads.delete(upload)

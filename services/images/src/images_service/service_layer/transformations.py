@@ -73,6 +73,7 @@ def _request_once(
         image = uow.images.get_owned(request.image_id, request.owner_id)
         if image is None:
             raise ImageNotFound()
+        uow.ensure_owner_exists(request.owner_id)
         assets = _watermark_assets(uow, request.owner_id, request.spec)
         key = variant_key(image.checksum_sha256, request.spec, image.format)
         now = utcnow()

@@ -1,14 +1,18 @@
 """The images unit of work: one transaction, its repositories, and its outbox."""
 
+import uuid
+
 from sqlalchemy.orm import Session
 
 from images_service.adapters.orm import outbox
 from images_service.adapters.repositories import (
     ImageRepository,
+    OwnerRepository,
     ProcessedEventRepository,
     TransformationRepository,
     UploadRepository,
 )
+from images_service.domain.errors import AccountDeleted
 from platform_common.db import SqlAlchemyUnitOfWork
 from platform_common.events import Envelope, Event
 from platform_common.outbox import add_to_outbox
@@ -25,12 +29,19 @@ class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
     transformations: TransformationRepository
     uploads: UploadRepository
     processed_events: ProcessedEventRepository
+    owners: OwnerRepository
 
     def _open_repositories(self, session: Session) -> None:
         self.images = ImageRepository(session)
         self.transformations = TransformationRepository(session)
         self.uploads = UploadRepository(session)
         self.processed_events = ProcessedEventRepository(session)
+        self.owners = OwnerRepository(session)
+
+    def ensure_owner_exists(self, owner_id: uuid.UUID) -> None:
+        """Before creating anything for an owner, in the same transaction (see owners.py)."""
+        if self.owners.is_deleted(owner_id):
+            raise AccountDeleted()
 
     def publish(self, topic: str, key: str, event: Event) -> Envelope:
         """Stage an event: it reaches Kafka (via the outbox relay) only if this unit commits."""
