@@ -23,7 +23,10 @@ from platform_common.security.revocation import RevocationList
 from platform_common.settings import BaseServiceSettings
 
 JWKS_CACHE_SECONDS = 300
-JWKS_REFETCH_MIN_SECONDS = 5.0
+# A kid the JWKS does not know triggers a refetch at most this often. A rotation publishes the new
+# key before signing with it, so only a token arriving within this long after a fetch that came
+# before the publication is refused (and its retry passes).
+JWKS_REFETCH_MIN_SECONDS = 1.0
 # Real tokens are under 1 KB; refuse a huge one before decoding anything of it.
 MAX_TOKEN_CHARS = 8192
 
