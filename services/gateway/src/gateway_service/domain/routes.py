@@ -26,6 +26,8 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/auth/login"),
         ("POST", "/auth/token"),
         ("POST", "/auth/logout"),
+        # Carries a refresh token (body or cookie), not an access token: the one that expired.
+        ("POST", "/auth/refresh"),
     }
 )
 PUBLIC_PREFIXES: tuple[str, ...] = ("/.well-known/",)

@@ -91,13 +91,14 @@ def logout(
         family = sessions.session_of_refresh_token(uow, body.refresh_token)
         if family is not None:
             families.add(family)
-    if not families:
-        raise Unauthorized(
-            "Nothing to log out: send the access token (header or cookie) or the refresh token"
+    clear_session_cookies(response, settings)
+    if not families:  # idempotent: an expired or absent session is logged out already
+        return Message(
+            message="No live session came with this request (send the access token, or the "
+            "refresh token in the body); the login cookies were cleared."
         )
     user_id = _session_id(claims.subject) if claims else None
     sessions.log_out(uow, policy, families, user_id)
-    clear_session_cookies(response, settings)
     return Message(message="Logged out: this session's tokens no longer work anywhere.")
 
 
