@@ -202,7 +202,7 @@ def test_network_policies_open_exactly_the_platform_flows(rendered, render) -> N
         flows = {
             "postgres": ["auth", "images"],
             "minio": ["images", "transformer", "minio-create-bucket"],
-            "redis": ["gateway"],
+            "redis": ["gateway", "auth", "images"],  # rate limits; the revocation list
         }
         for store, clients in flows.items():
             (port,) = pods[store].ports.values()

@@ -108,7 +108,9 @@ def test_register_then_login_with_cookie_and_bearer(gateway: Gateway, new_user) 
     cookie = SimpleCookie()
     for header in remembered.headers.get_list("set-cookie"):
         cookie.load(header)
-    assert int(cookie["access_token"]["max-age"]) > 86_400
+    # remember_me persists the refresh cookie; the access token stays short-lived.
+    assert int(cookie["refresh_token"]["max-age"]) > 86_400
+    assert int(cookie["access_token"]["max-age"]) <= 3600
 
     with httpx.Client(base_url=gateway.base_url, cookies={"access_token": morsel.value}) as browser:
         logout = browser.post("/auth/logout")

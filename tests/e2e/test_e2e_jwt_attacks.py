@@ -91,6 +91,26 @@ def forged_tokens(platform, alice: User, attacker: User) -> dict[str, str]:
         "another_users_sub": f"{head}.{b64({**payload, 'sub': sub})}.{signature}",
         "role_escalation": f"{head}.{b64({**payload, 'role': 'admin'})}.{signature}",
         "garbage": "not.a.jwt",
+        # Header injection: a kid naming a file, a path or SQL (the key never comes from it),
+        # and jku / x5u pointing at the attacker's own key set (never fetched).
+        "kid_path_traversal": jwt.encode(
+            claims(platform, sub), "", algorithm="HS256", headers={"kid": "../../../../dev/null"}
+        ),
+        "kid_sql": jwt.encode(
+            claims(platform, sub), "x", algorithm="HS256", headers={"kid": "x' UNION SELECT 'x"}
+        ),
+        "jku_attacker_keys": jwt.encode(
+            claims(platform, sub),
+            private,
+            algorithm="RS256",
+            headers={"jku": "http://127.0.0.1:9/jwks.json", "kid": "attacker"},
+        ),
+        "x5u_attacker_cert": jwt.encode(
+            claims(platform, sub),
+            private,
+            algorithm="RS256",
+            headers={"x5u": "http://127.0.0.1:9/cert.pem", "kid": "attacker"},
+        ),
         "empty_signature": f"{head}.{body}.",
     }
 
@@ -123,6 +143,17 @@ def test_forged_tokens_are_refused_everywhere(platform, gateway, victim, new_use
             assert error["code"] and error["message"], (name, path)
             assert "Traceback" not in response.text
     # Alice's data is untouched and still hers.
+    assert alice.http.get(f"/images/{image_id}").status_code == 200
+
+
+def test_a_100_kb_token_is_refused_without_a_server_error(platform, gateway, victim) -> None:
+    alice, image_id = victim
+    huge = sign(platform, claims(platform, alice.id, padding="A" * 100_000))
+    for path in ("/auth/me", "/images", f"/images/{image_id}"):
+        response = gateway.http.get(path, headers={"Authorization": f"Bearer {huge}"})
+        # 401 from the verifier (tokens over 8 KB are not even decoded), or the edge's own
+        # header bound (431/400) first: refused either way, never a 5xx.
+        assert response.status_code in (400, 401, 431), (path, response.status_code)
     assert alice.http.get(f"/images/{image_id}").status_code == 200
 
 

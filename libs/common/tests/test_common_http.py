@@ -17,7 +17,7 @@ class Payload(BaseModel):
     width: int = Field(ge=1, le=100)
 
 
-def make_client(ready: bool = True) -> TestClient:
+def make_client(ready: bool = True, **settings: str) -> TestClient:
     router = APIRouter()
 
     @router.get("/things/{thing_id}")
@@ -41,7 +41,7 @@ def make_client(ready: bool = True) -> TestClient:
             raise ConnectionError("down")
 
     app = create_service_app(
-        BaseServiceSettings(jwt_secret=SECRET),
+        BaseServiceSettings(jwt_secret=SECRET, **settings),
         title="t",
         description="d",
         routers=[router],
@@ -98,8 +98,8 @@ def test_metrics_count_requests_by_route_template():
     assert "http_request_duration_seconds_bucket" in text
 
 
-def test_token_is_read_from_header_or_cookie():
-    client = make_client()
+def test_token_is_read_from_header_or_cookie(redis_url):
+    client = make_client(redis_url=redis_url)  # the shared revocation list is asked too
     token, _ = issue_token(
         subject="u-7",
         role="user",

@@ -37,6 +37,7 @@ def make_settings(stack: Any) -> Callable[..., Settings]:
         values: dict[str, Any] = {
             "database_url": _migrated_database(stack, prefix),
             "kafka_bootstrap_servers": stack.env()["KAFKA_BOOTSTRAP_SERVERS"],
+            "redis_url": stack.env()["REDIS_URL"],
             "environment": "test",
             "log_level": "INFO",
             "bcrypt_rounds": 4,  # the lowest bcrypt allows: the suite hashes a lot

@@ -1,4 +1,4 @@
-"""POST /auth/login, /auth/token and /auth/logout: body token, cookie attributes, last_login,
+"""POST /auth/login, /auth/token and /auth/logout: body tokens, cookie attributes, last_login,
 one answer for every kind of bad credentials."""
 
 from datetime import datetime
@@ -10,13 +10,15 @@ from auth_service.adapters.password_hasher import PasswordHasher
 from auth_service.config import Settings
 
 
-def access_cookie(response) -> SimpleCookie:
-    """The `access_token` Set-Cookie header, parsed (never substring-matched)."""
+def session_cookies(response) -> SimpleCookie:
+    """The `access_token` and `refresh_token` Set-Cookie headers, parsed (never
+    substring-matched)."""
     headers = [v for k, v in response.headers.multi_items() if k.lower() == "set-cookie"]
-    assert len(headers) == 1, headers
+    assert len(headers) == 2, headers
     cookie = SimpleCookie()
-    cookie.load(headers[0])
-    assert "access_token" in cookie
+    for header in headers:
+        cookie.load(header)
+    assert {"access_token", "refresh_token"} <= set(cookie)
     return cookie
 
 
@@ -33,7 +35,7 @@ def test_login_returns_the_token_in_body_and_a_session_cookie(client, register):
     assert response.status_code == 200
     payload = response.json()
     assert payload["user"]["id"] == user["user"]["id"]
-    morsel = access_cookie(response)["access_token"]
+    morsel = session_cookies(response)["access_token"]
     assert morsel.value == payload["access_token"]
     assert morsel["httponly"] is True
     assert morsel["secure"] is True  # ENVIRONMENT=test: on by default
@@ -41,17 +43,29 @@ def test_login_returns_the_token_in_body_and_a_session_cookie(client, register):
     assert morsel["path"] == "/"
     assert morsel["max-age"] == ""  # a session cookie: gone when the browser closes
     assert morsel["expires"] == ""
+    refresh = session_cookies(response)["refresh_token"]
+    assert refresh["httponly"] is True and refresh["secure"] is True
+    assert refresh["samesite"].lower() == "strict"
+    assert refresh["path"] == "/auth/refresh"  # sent to no other endpoint
+    assert refresh["max-age"] == ""
+    assert payload["refresh_token"] is None  # browsers never see it in a readable body
 
 
-def test_remember_me_sets_max_age_of_the_configured_days(client, register, settings):
+def test_remember_me_persists_the_refresh_cookie_but_not_a_long_access_token(
+    client, register, settings
+):
     response = login(client, register(), remember_me=True)
 
     assert response.status_code == 200
-    morsel = access_cookie(response)["access_token"]
-    assert int(morsel["max-age"]) == settings.remember_me_days * 86400
-    assert response.json()["expires_in"] == settings.remember_me_days * 86400
-    assert morsel["httponly"] is True
-    assert morsel["secure"] is True
+    cookies = session_cookies(response)
+    refresh = cookies["refresh_token"]
+    assert int(refresh["max-age"]) == settings.refresh_token_expire_days * 86400
+    # The access token stays short-lived: remember-me is the refresh token's job.
+    access = cookies["access_token"]
+    assert response.json()["expires_in"] == settings.access_token_expire_minutes * 60
+    assert int(access["max-age"]) == settings.access_token_expire_minutes * 60
+    assert access["httponly"] is True and refresh["httponly"] is True
+    assert access["secure"] is True
 
 
 def test_login_is_case_insensitive_on_username_and_updates_last_login(client, register):
@@ -156,19 +170,23 @@ def test_oauth2_token_form_refuses_bad_credentials(client, register):
     assert client.post("/auth/token", data={}).status_code == 422
 
 
-def test_logout_deletes_the_cookie_and_says_so(client, register):
-    login(client, register())
+def test_logout_revokes_the_token_and_deletes_both_cookies(client, register):
+    token = login(client, register()).json()["access_token"]
     assert client.get("/auth/me").status_code == 200
 
     response = client.post("/auth/logout")
 
     assert response.status_code == 200
-    assert "cookie was deleted" in response.json()["message"]
-    morsel = access_cookie(response)["access_token"]
-    assert morsel.value == ""
-    assert morsel["max-age"] == "0"
-    assert morsel["path"] == "/"
+    assert "no longer work" in response.json()["message"]
+    cookies = session_cookies(response)
+    assert cookies["access_token"].value == "" and cookies["access_token"]["max-age"] == "0"
+    assert cookies["access_token"]["path"] == "/"
+    assert cookies["refresh_token"].value == "" and cookies["refresh_token"]["max-age"] == "0"
     assert client.get("/auth/me").status_code == 401
+    # The token itself is revoked, not only the cookie: a copy kept aside is refused too.
+    kept = client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert kept.status_code == 401
+    assert kept.json()["error"]["code"] == "token_revoked"
 
 
 @pytest.mark.parametrize(

@@ -1,18 +1,23 @@
-"""Login throttling: too many recent failures for one username, or from one client address,
-answer 429 with Retry-After. The state is in the database; this module runs an app over a
-database of its own, so failed logins of other modules do not count here."""
+"""Login throttling without lockout: after a few failures for one username from one client
+address, or from one address across usernames, that address waits (429 with Retry-After), with
+delays that double per further failure; the owner elsewhere is never locked out. The state is in
+the database; this module runs an app over a database of its own, so failed logins of other
+modules do not count here."""
 
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from auth_service.entrypoints.api.app import create_app
+from auth_service.service_layer.login_throttle import ThrottlePolicy
 
 PER_USERNAME = 3
 PER_ADDRESS = 6
 WINDOW_SECONDS = 600
+BASE_DELAY = 60  # long enough that no test outlives a delay by accident
 PASSWORD = "throttle password"
 BASE_URL = "https://testserver"
 
@@ -24,6 +29,7 @@ def app_client(make_settings) -> Iterator[TestClient]:
         login_max_failures_per_username=PER_USERNAME,
         login_max_failures_per_address=PER_ADDRESS,
         login_failure_window_seconds=WINDOW_SECONDS,
+        login_delay_base_seconds=BASE_DELAY,
     )
     with TestClient(create_app(settings), base_url=BASE_URL) as client:
         yield client
@@ -64,43 +70,48 @@ def assert_throttled(response) -> int:
     return retry_after
 
 
-def test_failures_for_one_username_lock_it_from_every_address(from_new_address):
-    client = from_new_address()
-    name = new_user(client)
+def test_failures_for_a_username_slow_that_address_but_never_lock_out_the_owner(
+    from_new_address,
+):
+    attacker, owner = from_new_address(), from_new_address()
+    name = new_user(owner)
     for _ in range(PER_USERNAME):
-        assert attempt(from_new_address(), name).status_code == 401
+        assert attempt(attacker, name).status_code == 401
 
-    assert_throttled(attempt(from_new_address(), name))
-    # Even the right password waits: otherwise the lock would confirm a correct guess.
-    assert_throttled(attempt(from_new_address(), name, PASSWORD))
-    other = new_user(client)
-    assert attempt(client, other, PASSWORD).status_code == 200
+    assert_throttled(attempt(attacker, name))
+    # Even the right password waits there: otherwise the delay would confirm a correct guess.
+    assert_throttled(attempt(attacker, name, PASSWORD))
+    # The owner, from another address, is not locked out, and neither is the attacker's
+    # address for other accounts (that has its own, larger budget).
+    assert attempt(owner, name, PASSWORD).status_code == 200
+    other = new_user(owner)
+    assert attempt(attacker, other, PASSWORD).status_code == 200
 
 
 def test_unknown_usernames_are_throttled_the_same_way(from_new_address):
-    ghost = f"ghost-{uuid.uuid4().hex[:8]}"
+    ghost, client = f"ghost-{uuid.uuid4().hex[:8]}", from_new_address()
     for _ in range(PER_USERNAME):
-        assert attempt(from_new_address(), ghost).status_code == 401
+        assert attempt(client, ghost).status_code == 401
 
-    assert_throttled(attempt(from_new_address(), ghost))
+    assert_throttled(attempt(client, ghost))
 
 
-def test_a_success_resets_the_username_count(from_new_address):
+def test_a_success_resets_the_count_of_that_address(from_new_address):
     client = from_new_address()
     name = new_user(client)
     for _ in range(PER_USERNAME - 1):
-        assert attempt(from_new_address(), name).status_code == 401
+        assert attempt(client, name).status_code == 401
     assert attempt(client, name, PASSWORD).status_code == 200
 
     for _ in range(PER_USERNAME - 1):
-        assert attempt(from_new_address(), name).status_code == 401
+        assert attempt(client, name).status_code == 401
     assert attempt(client, name, PASSWORD).status_code == 200
 
 
-def test_failures_from_one_address_across_usernames_lock_that_address(from_new_address):
+def test_failures_from_one_address_across_usernames_slow_that_address(from_new_address):
     sprayer = from_new_address()
     victims = [new_user(from_new_address()) for _ in range(PER_ADDRESS)]
-    for victim in victims:  # one guess each: no username reaches its own limit
+    for victim in victims:  # one guess each: no (username, address) reaches its own limit
         assert attempt(sprayer, victim).status_code == 401
 
     assert_throttled(attempt(sprayer, victims[0], PASSWORD))
@@ -110,9 +121,23 @@ def test_failures_from_one_address_across_usernames_lock_that_address(from_new_a
 
 
 def test_oauth2_token_endpoint_is_throttled_too(from_new_address):
-    name = new_user(from_new_address())
+    name, client = new_user(from_new_address()), from_new_address()
     form = {"username": name, "password": "wrong password"}
     for _ in range(PER_USERNAME):
-        assert from_new_address().post("/auth/token", data=form).status_code == 401
+        assert client.post("/auth/token", data=form).status_code == 401
 
-    assert_throttled(from_new_address().post("/auth/token", data=form))
+    assert_throttled(client.post("/auth/token", data=form))
+
+
+def test_each_further_failure_doubles_the_delay_up_to_the_cap():
+    policy = ThrottlePolicy(
+        free_failures_per_pair=3,
+        free_failures_per_address=20,
+        window=timedelta(minutes=15),
+        base_delay_seconds=1,
+        max_delay_seconds=30,
+    )
+
+    delays = [policy.delay(failures, free=3) for failures in range(10)]
+
+    assert delays == [0, 0, 0, 1, 2, 4, 8, 16, 30, 30]

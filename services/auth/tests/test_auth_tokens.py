@@ -71,7 +71,9 @@ def test_token_carries_the_documented_claims(user, settings):
     claims = jwt.get_unverified_claims(user["access_token"])
 
     assert header["alg"] == "HS256"
-    assert set(claims) == {"sub", "role", "iat", "exp", "jti", "iss", "aud"}
+    assert set(claims) == {"sub", "role", "iat", "exp", "jti", "iss", "aud", "sid", "tv"}
+    assert uuid.UUID(claims["sid"])  # the session (refresh-token family) it belongs to
+    assert claims["tv"] == 0  # the account's token version: raising it revokes the token
     assert claims["sub"] == user["user"]["id"]
     assert claims["role"] == "user"
     assert claims["iss"] == settings.jwt_issuer

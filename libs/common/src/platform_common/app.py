@@ -19,6 +19,7 @@ from platform_common.openapi import install_openapi_conventions
 from platform_common.request_context import REQUEST_ID_HEADER, RequestIdMiddleware
 from platform_common.security.csrf import CookieOriginCheckMiddleware
 from platform_common.security.headers import SecurityHeadersMiddleware
+from platform_common.security.revocation import RevocationList
 from platform_common.security.tokens import TokenVerifier
 from platform_common.settings import BaseServiceSettings
 from platform_common.strict_query import STRICT_QUERY
@@ -60,7 +61,7 @@ def create_service_app(
     )
     install_openapi_conventions(app)
     app.state.settings = settings
-    app.state.token_verifier = TokenVerifier(settings)
+    app.state.token_verifier = TokenVerifier(settings, RevocationList(settings.redis_url))
     install_error_handlers(app)
     app.include_router(health_router(readiness_checks))
     for router in routers:

@@ -80,6 +80,9 @@ class BaseServiceSettings(HttpServerSettings):
     jwt_jwks_url: str = ""
     jwt_issuer: str = "image-platform-auth"
     jwt_audience: str = "image-platform"
+    # Shared revocation list (security/revocation.py): every service refuses revoked tokens.
+    # The devstack's Redis by default; compose and k8s point it at theirs.
+    redis_url: str = "redis://127.0.0.1:63790/0"
 
     # The one list of browser origins (besides our own host) allowed to call the API: CORS
     # answers them, and the CSRF Origin check lets their cookie-authenticated writes through.

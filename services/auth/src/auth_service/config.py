@@ -23,18 +23,29 @@ class Settings(BaseServiceSettings, DatabaseSettings, TopicSettings):
     # RS256 signs with this PEM; the public half is derived for /.well-known/jwks.json.
     jwt_private_key: str = ""
     jwt_key_id: str = ""  # default: the RFC 7638 thumbprint of the public key
+    # Access tokens are short-lived; the refresh token (rotated on every use) renews them.
     access_token_expire_minutes: int = Field(30, ge=1, le=24 * 60)
+    refresh_token_expire_days: int = Field(7, ge=1, le=90)
 
     bcrypt_rounds: int = Field(12, ge=4, le=20)
 
     # None: Secure everywhere except ENVIRONMENT=development (plain-http localhost).
     cookie_secure: bool | None = None
-    # remember_me keeps the cookie, and the token inside it, this many days.
-    remember_me_days: int = Field(7, ge=1, le=90)
 
+    # Failures allowed per (username, client address) and per client address within the window
+    # before each further one doubles the wait (from the base delay, up to the max delay).
     login_max_failures_per_username: int = Field(5, ge=1)
     login_max_failures_per_address: int = Field(20, ge=1)
     login_failure_window_seconds: int = Field(900, ge=1)
+    login_delay_base_seconds: float = Field(1.0, gt=0)
+    login_delay_max_seconds: float = Field(900.0, gt=0)
+
+    # zxcvbn's 0-4 scale: 3 ("safely unguessable") by default.
+    password_min_score: int = Field(3, ge=0, le=4)
+
+    # How often the shared revocation list is rewritten from the database (a Redis that lost
+    # its memory is refilled within this many seconds).
+    revocation_resync_seconds: float = Field(10.0, gt=0)
 
     # When all three are set, this admin is created at startup unless the username exists.
     admin_username: str = ""

@@ -2,7 +2,12 @@
 
 Verification pins the algorithm to the configured one (never the header's), and always checks
 exp, iss and aud; that closes alg=none and HS/RS confusion. RS256 verifiers take the public key
-from JWT_PUBLIC_KEY or from the issuer's JWKS endpoint.
+from JWT_PUBLIC_KEY or from the issuer's JWKS endpoint; a `kid` the cached JWKS does not know
+triggers one refetch (at most every JWKS_REFETCH_MIN_SECONDS), so a key rotation refuses no fresh
+token. Header fields such as `jku` and `x5u` are never followed: keys come only from settings.
+
+Every token names its session (`sid`, one refresh-token family) and its user's token version
+(`tv`); a verifier given a RevocationList refuses revoked sessions and accounts (revocation.py).
 """
 
 import time
@@ -14,9 +19,16 @@ import httpx
 from jose import JWTError, jwk, jwt
 
 from platform_common.errors import Unauthorized
+from platform_common.security.revocation import RevocationList
 from platform_common.settings import BaseServiceSettings
 
 JWKS_CACHE_SECONDS = 300
+# A kid the JWKS does not know triggers a refetch at most this often. A rotation publishes the new
+# key before signing with it, so only a token arriving within this long after a fetch that came
+# before the publication is refused (and its retry passes).
+JWKS_REFETCH_MIN_SECONDS = 1.0
+# Real tokens are under 1 KB; refuse a huge one before decoding anything of it.
+MAX_TOKEN_CHARS = 8192
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,8 @@ class TokenClaims:
     role: str
     token_id: str
     expires_at: int
+    session_id: str = ""
+    token_version: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -41,6 +55,8 @@ def issue_token(
     audience: str,
     expires_in_seconds: int,
     key_id: str | None = None,
+    session_id: str = "",
+    token_version: int = 0,
 ) -> tuple[str, int]:
     now = int(time.time())
     claims = {
@@ -51,14 +67,19 @@ def issue_token(
         "jti": uuid.uuid4().hex,
         "iss": issuer,
         "aud": audience,
+        "sid": session_id,
+        "tv": token_version,
     }
     headers = {"kid": key_id} if key_id else None
     return jwt.encode(claims, signing_key, algorithm=algorithm, headers=headers), claims["exp"]
 
 
 class TokenVerifier:
-    def __init__(self, settings: BaseServiceSettings) -> None:
+    def __init__(
+        self, settings: BaseServiceSettings, revocations: RevocationList | None = None
+    ) -> None:
         self.settings = settings
+        self.revocations = revocations
         self._jwks: dict[str, Any] | None = None
         self._jwks_fetched_at = 0.0
 
@@ -69,19 +90,47 @@ class TokenVerifier:
             return self.settings.jwt_public_key
         return self._key_from_jwks(jwt.get_unverified_header(token).get("kid"))
 
-    def _key_from_jwks(self, kid: str | None) -> Any:
-        if self._jwks is None or time.monotonic() - self._jwks_fetched_at > JWKS_CACHE_SECONDS:
-            response = httpx.get(self.settings.jwt_jwks_url, timeout=5.0)
-            response.raise_for_status()
-            self._jwks = response.json()
-            self._jwks_fetched_at = time.monotonic()
-        keys = self._jwks.get("keys", [])
-        for key in keys:
+    def _fetch_jwks(self) -> None:
+        response = httpx.get(self.settings.jwt_jwks_url, timeout=5.0)
+        response.raise_for_status()
+        self._jwks = response.json()
+        self._jwks_fetched_at = time.monotonic()
+
+    def _find_key(self, kid: str | None) -> Any:
+        for key in (self._jwks or {}).get("keys", []):
             if kid is None or key.get("kid") == kid:
                 return jwk.construct(key, algorithm="RS256").to_pem().decode()
-        raise Unauthorized("The token was signed with an unknown key", code="invalid_token")
+        return None
+
+    def _key_from_jwks(self, kid: str | None) -> Any:
+        age = time.monotonic() - self._jwks_fetched_at
+        if self._jwks is None or age > JWKS_CACHE_SECONDS:
+            self._fetch_jwks()
+        key = self._find_key(kid)
+        if key is None and time.monotonic() - self._jwks_fetched_at > JWKS_REFETCH_MIN_SECONDS:
+            # A kid we do not know yet: the issuer may have rotated its key. Rate-limited, so
+            # tokens with made-up kids cannot make us hammer the JWKS endpoint.
+            self._fetch_jwks()
+            key = self._find_key(kid)
+        if key is None:
+            raise Unauthorized("The token was signed with an unknown key", code="invalid_token")
+        return key
 
     def verify(self, token: str) -> TokenClaims:
+        """Signature, claims and (when configured) revocation; blocking I/O, so async callers
+        use verify_signature and check_not_revoked_async instead."""
+        claims = self.verify_signature(token)
+        if self.revocations is not None and self.revocations.is_revoked(claims):
+            raise _revoked()
+        return claims
+
+    async def check_not_revoked_async(self, claims: TokenClaims) -> None:
+        if self.revocations is not None and await self.revocations.is_revoked_async(claims):
+            raise _revoked()
+
+    def verify_signature(self, token: str) -> TokenClaims:
+        if len(token) > MAX_TOKEN_CHARS:
+            raise Unauthorized("The token is invalid (far too long)", code="invalid_token")
         try:
             payload = jwt.decode(
                 token,
@@ -100,4 +149,13 @@ class TokenVerifier:
             role=str(payload.get("role", "user")),
             token_id=str(payload.get("jti", "")),
             expires_at=int(payload["exp"]),
+            session_id=str(payload.get("sid") or ""),
+            token_version=int(payload.get("tv") or 0),
         )
+
+
+def _revoked() -> Unauthorized:
+    return Unauthorized(
+        "This token was revoked (logged out, password changed, or account disabled); log in again",
+        code="token_revoked",
+    )

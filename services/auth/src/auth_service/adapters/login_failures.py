@@ -1,11 +1,18 @@
 """Recent failed logins, in the database so every replica sees the same counts."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from auth_service.adapters.orm import login_failures
+
+
+@dataclass(frozen=True)
+class RecentFailures:
+    count: int
+    latest: datetime | None
 
 
 class LoginFailureStore:
@@ -26,30 +33,31 @@ class LoginFailureStore:
             )
         )
 
-    def nth_latest_since(
-        self, column: ColumnElement[str], value: str, since: datetime, n: int
-    ) -> datetime | None:
-        """When the n-th most recent failure after `since` happened, or None if there are fewer
-        than n: the lockout ends once that one leaves the window."""
-        query = (
-            select(login_failures.c.failed_at)
-            .where(column == value, login_failures.c.failed_at > since)
-            .order_by(login_failures.c.failed_at.desc())
-            .offset(n - 1)
-            .limit(1)
+    def _recent(self, *conditions: ColumnElement[bool]) -> RecentFailures:
+        query = select(func.count(), func.max(login_failures.c.failed_at)).where(*conditions)
+        count, latest = self.session.execute(query).one()
+        return RecentFailures(count=count, latest=latest)
+
+    def recent_for_pair(self, key: str, address: str, since: datetime) -> RecentFailures:
+        return self._recent(
+            login_failures.c.username_key == key,
+            login_failures.c.client_address == address,
+            login_failures.c.failed_at > since,
         )
-        return self.session.execute(query).scalar_one_or_none()
 
-    def nth_latest_for_username(self, key: str, since: datetime, n: int) -> datetime | None:
-        return self.nth_latest_since(login_failures.c.username_key, key, since, n)
+    def recent_for_address(self, address: str, since: datetime) -> RecentFailures:
+        return self._recent(
+            login_failures.c.client_address == address, login_failures.c.failed_at > since
+        )
 
-    def nth_latest_for_address(self, address: str, since: datetime, n: int) -> datetime | None:
-        return self.nth_latest_since(login_failures.c.client_address, address, since, n)
-
-    def forget_username(self, key: str) -> None:
-        """A successful login resets that account's count (not the address's: an attacker could
-        otherwise reset their own address by logging in to their own account in between)."""
-        self.session.execute(delete(login_failures).where(login_failures.c.username_key == key))
+    def forget_pair(self, key: str, address: str) -> None:
+        """A successful login resets that (account, address) count, not the address's: an
+        attacker could otherwise reset their own address by logging in to their own account."""
+        self.session.execute(
+            delete(login_failures).where(
+                login_failures.c.username_key == key, login_failures.c.client_address == address
+            )
+        )
 
     def purge_before(self, cutoff: datetime) -> None:
         self.session.execute(delete(login_failures).where(login_failures.c.failed_at < cutoff))

@@ -45,7 +45,9 @@ class TokenIssuer:
         else:
             self._signing_key = settings.jwt_secret
 
-    def issue(self, user: User, lifetime: timedelta) -> IssuedToken:
+    def issue(self, user: User, lifetime: timedelta, session_id: str) -> IssuedToken:
+        """An access token of `session_id` (a refresh-token family), carrying the user's current
+        token version: revoking either one refuses it in every service."""
         seconds = int(lifetime.total_seconds())
         token, expires_at = issue_token(
             subject=str(user.id),
@@ -56,6 +58,8 @@ class TokenIssuer:
             audience=self.settings.jwt_audience,
             expires_in_seconds=seconds,
             key_id=self.key_id,
+            session_id=session_id,
+            token_version=user.token_version,
         )
         return IssuedToken(token=token, expires_at=expires_at, expires_in=seconds)
 

@@ -28,6 +28,7 @@ class User:
         created_at: datetime,
         last_login: datetime | None = None,
         is_active: bool = True,
+        token_version: int = 0,
     ) -> None:
         self.id = id
         self.username = username
@@ -37,6 +38,7 @@ class User:
         self.created_at = created_at
         self.last_login = last_login
         self.is_active = is_active
+        self.token_version = token_version
         self.events: list[Event] = []
 
     @classmethod
@@ -64,6 +66,23 @@ class User:
     def replace_password_hash(self, password_hash: str) -> None:
         """A stronger hash of the same password (the configured bcrypt cost went up)."""
         self.password_hash = password_hash
+
+    def revoke_access_tokens(self) -> None:
+        """Every access token issued so far carries a lower version and is refused from now on."""
+        self.token_version += 1
+
+    def change_password_hash(self, password_hash: str) -> None:
+        self.password_hash = password_hash
+        self.revoke_access_tokens()
+
+    def set_active(self, active: bool) -> None:
+        self.is_active = active
+        self.revoke_access_tokens()
+
+    def change_role(self, role: Role) -> None:
+        # Tokens carry the role: the old ones must go, a refresh issues one with the new role.
+        self.role = role
+        self.revoke_access_tokens()
 
     def mark_deleted(self) -> None:
         self.is_active = False

@@ -27,6 +27,7 @@ def _read_password(args: argparse.Namespace) -> str:
 def _create_admin(args: argparse.Namespace) -> None:
     from auth_service.adapters.password_hasher import PasswordHasher
     from auth_service.domain.model import Role
+    from auth_service.domain.passwords import PasswordPolicy
     from auth_service.service_layer import services
     from auth_service.service_layer.unit_of_work import AuthUnitOfWork
     from platform_common.db import make_engine, make_session_factory
@@ -40,6 +41,7 @@ def _create_admin(args: argparse.Namespace) -> None:
         user = services.register(
             uow,
             PasswordHasher(settings.bcrypt_rounds),
+            PasswordPolicy(settings.password_min_score),
             username=args.username,
             email=args.email,
             password=_read_password(args),

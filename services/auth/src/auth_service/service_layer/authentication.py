@@ -63,7 +63,7 @@ def authenticate(
         current.record_login(now)
         if upgraded_hash:
             current.replace_password_hash(upgraded_hash)
-        uow.login_failures.forget_username(key)
+        uow.login_failures.forget_pair(key, client_address)
         uow.commit()
     log.info("login succeeded", extra={"user_id": str(current.id), "client": client_address})
     return current

@@ -57,5 +57,46 @@ class LastAdmin(AppError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This is the only active admin; create or promote another admin before deleting it."
+            "This is the only active admin; create or promote another admin before deleting, "
+            "disabling or demoting it."
+        )
+
+
+class WeakPassword(AppError):
+    status_code = 422
+    code = "weak_password"
+
+
+class InvalidRefreshToken(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__(
+            "The refresh token is unknown, expired or revoked; log in again.",
+            code="invalid_refresh_token",
+        )
+
+
+class RefreshTokenReused(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__(
+            "This refresh token was already used, so it may have been stolen: the whole session "
+            "was revoked on every device that shared it. Log in again.",
+            code="refresh_token_reused",
+        )
+
+
+class WrongCurrentPassword(AppError):
+    status_code = 400
+    code = "wrong_current_password"
+
+    def __init__(self) -> None:
+        super().__init__("The current password is not correct; the password was not changed.")
+
+
+class CannotChangeOwnAccount(AppError):
+    status_code = 400
+    code = "cannot_change_own_account"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Admins cannot disable or demote their own account; ask another admin to do it."
         )

@@ -1,23 +1,39 @@
-"""Brute-force protection: after too many recent failures for one username, or from one client
-address, logins are refused (429 + Retry-After) until the oldest of those failures ages out.
+"""Brute-force protection without lockout: growing delays per (username, client address) and per
+client address, never per username alone.
 
-Counting per username stops guessing one account's password from many addresses; counting per
-address stops one client spraying passwords across many accounts. Failures are recorded even
-for unknown usernames, so the throttle itself does not reveal which accounts exist.
+After a few free failures, each further failure doubles the wait before the next attempt from
+that (username, address) pair, up to a cap; a client spraying many accounts is slowed the same
+way per address. Someone guessing a password from one address therefore never blocks the owner
+logging in from another. Failures are recorded even for unknown usernames, so the throttle itself
+does not reveal which accounts exist.
 """
 
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from auth_service.adapters.login_failures import LoginFailureStore
+from auth_service.adapters.login_failures import LoginFailureStore, RecentFailures
 
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
-    max_failures_per_username: int
-    max_failures_per_address: int
+    free_failures_per_pair: int
+    free_failures_per_address: int
     window: timedelta
+    base_delay_seconds: float = 1.0
+    max_delay_seconds: float = 900.0
+
+    def delay(self, failures: int, free: int) -> float:
+        if failures < free:
+            return 0.0
+        return min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (failures - free))
+
+
+def _wait(policy: ThrottlePolicy, recent: RecentFailures, free: int, now: datetime) -> float:
+    if recent.latest is None:
+        return 0.0
+    allowed_at = recent.latest + timedelta(seconds=policy.delay(recent.count, free))
+    return (allowed_at - now).total_seconds()
 
 
 def seconds_until_allowed(
@@ -30,14 +46,14 @@ def seconds_until_allowed(
 ) -> int | None:
     """None when a login may be attempted, else how long the client must wait."""
     since = now - policy.window
-    limiting = [
-        store.nth_latest_for_username(username_key, since, policy.max_failures_per_username),
-        store.nth_latest_for_address(client_address, since, policy.max_failures_per_address),
-    ]
-    lifted_at = [failed_at + policy.window for failed_at in limiting if failed_at is not None]
-    if not lifted_at:
-        return None
-    return max(1, math.ceil((max(lifted_at) - now).total_seconds()))
+    waits = [
+        _wait(policy, store.recent_for_pair(username_key, client_address, since),
+              policy.free_failures_per_pair, now),
+        _wait(policy, store.recent_for_address(client_address, since),
+              policy.free_failures_per_address, now),
+    ]  # fmt: skip
+    longest = max(waits)
+    return max(1, math.ceil(longest)) if longest > 0 else None
 
 
 def record_attempt(

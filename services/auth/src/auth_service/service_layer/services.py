@@ -14,7 +14,8 @@ from auth_service.adapters.orm import USERNAME_UNIQUE
 from auth_service.adapters.password_hasher import PasswordHasher
 from auth_service.domain.identity import InvalidIdentity, check_username, normalize_email
 from auth_service.domain.model import Role, User
-from auth_service.domain.passwords import PasswordRejected, check_password_policy
+from auth_service.domain.passwords import PasswordPolicy, PasswordRejected
+from auth_service.service_layer import sessions
 from auth_service.service_layer.errors import (
     EmailTaken,
     InvalidRegistration,
@@ -22,6 +23,7 @@ from auth_service.service_layer.errors import (
     UsernameTaken,
     UserNotFound,
 )
+from auth_service.service_layer.sessions import SessionPolicy
 from auth_service.service_layer.unit_of_work import AuthUnitOfWork
 from platform_common.events import utcnow
 
@@ -36,6 +38,7 @@ def _duplicate(exc: IntegrityError) -> UsernameTaken | EmailTaken:
 def register(
     uow: AuthUnitOfWork,
     hasher: PasswordHasher,
+    passwords: PasswordPolicy,
     *,
     username: str,
     email: str,
@@ -45,9 +48,11 @@ def register(
     try:
         check_username(username)
         email = normalize_email(email)
-        check_password_policy(password, username=username)
-    except (InvalidIdentity, PasswordRejected) as exc:
+        passwords.check(password, username=username, email=email)
+    except InvalidIdentity as exc:
         raise InvalidRegistration(str(exc)) from None
+    except PasswordRejected as exc:
+        raise InvalidRegistration(str(exc), details=exc.details) from None
     with uow:  # the friendly early answer; the unique indexes are what make it true under races
         if uow.users.username_taken(username):
             raise UsernameTaken()
@@ -68,7 +73,13 @@ def register(
 
 
 def ensure_admin(
-    uow: AuthUnitOfWork, hasher: PasswordHasher, *, username: str, email: str, password: str
+    uow: AuthUnitOfWork,
+    hasher: PasswordHasher,
+    passwords: PasswordPolicy,
+    *,
+    username: str,
+    email: str,
+    password: str,
 ) -> bool:
     """Create this admin unless the username exists; True when it was created."""
     with uow:
@@ -79,7 +90,15 @@ def ensure_admin(
             log.warning("the seeded admin username belongs to a regular user; not promoting it")
         return False
     try:
-        register(uow, hasher, username=username, email=email, password=password, role=Role.ADMIN)
+        register(
+            uow,
+            hasher,
+            passwords,
+            username=username,
+            email=email,
+            password=password,
+            role=Role.ADMIN,
+        )
     except UsernameTaken:  # another replica seeded it at the same moment
         return False
     except EmailTaken:
@@ -99,9 +118,17 @@ def list_users(uow: AuthUnitOfWork, *, page: int, limit: int) -> tuple[list[User
         return uow.users.list_page(offset=(page - 1) * limit, limit=limit), uow.users.count()
 
 
-def delete_user(uow: AuthUnitOfWork, *, actor: User, user_id: uuid.UUID) -> None:
+def audit_page(uow: AuthUnitOfWork, *, page: int, limit: int) -> tuple[list[dict], int]:
+    with uow:
+        return uow.audit.page(offset=(page - 1) * limit, limit=limit)
+
+
+def delete_user(
+    uow: AuthUnitOfWork, policy: SessionPolicy, *, actor: User, user_id: uuid.UUID
+) -> None:
     """Admins may delete anyone, users only themselves; to others, another account is 'not found'
-    (so user ids cannot be probed). Publishes UserDeleted through the outbox."""
+    (so user ids cannot be probed). Every token of the account is refused at once, everywhere;
+    UserDeleted goes out through the outbox."""
     if not actor.is_admin and actor.id != user_id:
         raise UserNotFound()
     with uow:
@@ -110,7 +137,10 @@ def delete_user(uow: AuthUnitOfWork, *, actor: User, user_id: uuid.UUID) -> None
             raise UserNotFound()
         if user.is_admin and uow.users.count_active_admins() <= 1:
             raise LastAdmin()
-        user.mark_deleted()
+        now = utcnow()
+        user.mark_deleted()  # inactive: its tokens are refused until the last could expire
+        sessions.publish_user_state(uow, policy, user, now)
+        uow.audit.record("user.deleted", actor_id=actor.id, target_id=user_id, at=now)
         uow.users.delete(user)
         uow.commit()
     log.info("user deleted", extra={"user_id": str(user_id), "by": str(actor.id)})

@@ -29,7 +29,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/auth/login"),
         ("POST", "/auth/token"),
         ("POST", "/auth/logout"),
-        # A browser whose short-lived access cookie expired renews it with its refresh cookie.
+        # Carries a refresh token (body or cookie), not an access token: the one that expired.
         ("POST", "/auth/refresh"),
     }
 )

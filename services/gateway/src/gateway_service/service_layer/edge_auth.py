@@ -16,8 +16,9 @@ from platform_common.security.tokens import TokenClaims, TokenVerifier
 class EdgeAuthenticator:
     def __init__(self, verifier: TokenVerifier, cache_size: int) -> None:
         self.verifier = verifier
-        # A token's validity depends only on its bytes and its expiry, so a verified token can
-        # be remembered until it expires; signature checks then cost one dict lookup.
+        # A token's signature and claims depend only on its bytes, so they are remembered until
+        # it expires; revocation is asked on every request (one Redis round trip), so a revoked
+        # token is refused here as soon as auth has revoked it, cached or not.
         self._verified: LRUCache[str, TokenClaims] = LRUCache(maxsize=max(1, cache_size))
         # JWKS look-ups are blocking HTTP calls: keep them off the event loop.
         settings = verifier.settings
@@ -25,13 +26,13 @@ class EdgeAuthenticator:
 
     async def verify(self, token: str) -> TokenClaims:
         claims = self._verified.get(token)
-        if claims is not None and claims.expires_at > time.time():
-            return claims
-        if self._verify_in_thread:
-            claims = await asyncio.to_thread(self.verifier.verify, token)
-        else:
-            claims = self.verifier.verify(token)
-        self._verified[token] = claims
+        if claims is None or claims.expires_at <= time.time():
+            if self._verify_in_thread:
+                claims = await asyncio.to_thread(self.verifier.verify_signature, token)
+            else:
+                claims = self.verifier.verify_signature(token)
+            self._verified[token] = claims
+        await self.verifier.check_not_revoked_async(claims)
         return claims
 
     async def claims_or_none(self, token: str | None) -> TokenClaims | None:

@@ -119,6 +119,14 @@ presets = Table(
     _timestamp("updated_at"),
 )
 
+# Owners whose account was deleted: nothing may be created for them any more (see owners.py).
+deleted_owners = Table(
+    "deleted_owners",
+    metadata,
+    Column("owner_id", Uuid, primary_key=True),
+    _timestamp("deleted_at"),
+)
+
 outbox = outbox_table(metadata)
 
 

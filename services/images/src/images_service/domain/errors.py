@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from platform_common.errors import AppError, Conflict, NotFound
+from platform_common.errors import AppError, Conflict, NotFound, Unauthorized
 
 
 class ImageNotFound(NotFound):
@@ -11,6 +11,23 @@ class ImageNotFound(NotFound):
     def __init__(self) -> None:
         # Same answer for "missing" and "someone else's": ids do not leak who owns what.
         super().__init__("No image with this id")
+
+
+class AccountDeleted(Unauthorized):
+    code = "account_deleted"
+
+    def __init__(self) -> None:
+        super().__init__("The account for this token was deleted; nothing can be added to it")
+
+
+class ContentGone(NotFound):
+    code = "image_content_missing"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The stored bytes are gone (the image is being deleted, or storage lost them); "
+            "upload the image again, or request the transformation again"
+        )
 
 
 class TransformationNotFound(NotFound):

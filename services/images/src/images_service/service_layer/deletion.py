@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from images_service.adapters.object_storage import STORAGE_ERRORS, ObjectStorage
 from images_service.domain.errors import ImageNotFound
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
-from platform_common.events import ImageDeleted
+from platform_common.events import ImageDeleted, utcnow
 
 
 def _objects_of(uow: ImagesUnitOfWork, image_ids: Sequence[uuid.UUID]) -> list[str]:
@@ -80,8 +80,11 @@ def delete_image(
 
 def delete_owner_data(uow: ImagesUnitOfWork, storage: ObjectStorage, owner_id: uuid.UUID) -> int:
     """Everything a deleted user had: images, variants, direct uploads, signing keys, presets.
-    Returns the number of images deleted."""
+    Returns the number of images deleted. The owner is buried first, in the same transaction
+    that lists what to delete: a creation racing with this one either committed before (and is
+    listed) or is refused (owners.py)."""
     with uow:
+        uow.owners.bury(owner_id, utcnow())
         image_ids = [image.id for image in uow.images.of_owner(owner_id)]
         for upload in uow.uploads.of_owner(owner_id):
             uow.uploads.delete(upload)

@@ -82,6 +82,7 @@ def start_direct_upload(
     )
     url, headers = storage.presigned_put(upload.s3_key, upload.content_type, size_bytes, expires_in)
     with uow:
+        uow.ensure_owner_exists(owner_id)
         uow.uploads.add(upload)
         uow.commit()
     return UploadTicket(upload, url, headers)
@@ -98,6 +99,8 @@ def complete_direct_upload(
     """Register the uploaded object (and request the eager presets' variants in the same
     transaction); returns (image, created). Completing twice is harmless."""
     with uow:
+        # The owner's lock before the upload's row lock: the order deletion takes them in.
+        uow.ensure_owner_exists(owner_id)
         upload = uow.uploads.get_owned(upload_id, owner_id)  # locked: one completion at a time
         if upload is None:
             raise UploadNotFound()

@@ -102,6 +102,7 @@ def register_image(
     storage.put(key, file, inspected.media_type, {"sha256": inspected.checksum_sha256})
     try:
         with uow:
+            uow.ensure_owner_exists(owner_id)
             image = new_image(image_id, owner_id, key, filename, inspected)
             uow.images.add(image)
             request_eager_variants(uow, image, eager)

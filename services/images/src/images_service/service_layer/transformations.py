@@ -103,6 +103,7 @@ def _request_once(
         image = uow.images.get_owned(request.image_id, request.owner_id)
         if image is None:
             raise ImageNotFound()
+        uow.ensure_owner_exists(request.owner_id)
         transformation, new_work = stage_transformation(uow, image, request.spec, topic)
         if uow.session.dirty or uow.session.new or new_work:
             uow.commit()

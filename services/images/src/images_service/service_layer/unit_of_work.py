@@ -1,16 +1,20 @@
 """The images unit of work: one transaction, its repositories, and its outbox."""
 
+import uuid
+
 from sqlalchemy.orm import Session
 
 from images_service.adapters.orm import outbox
 from images_service.adapters.repositories import (
     ImageRepository,
+    OwnerRepository,
     PresetRepository,
     ProcessedEventRepository,
     SigningKeyRepository,
     TransformationRepository,
     UploadRepository,
 )
+from images_service.domain.errors import AccountDeleted
 from platform_common.db import SqlAlchemyUnitOfWork
 from platform_common.events import Envelope, Event
 from platform_common.outbox import add_to_outbox
@@ -29,6 +33,7 @@ class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
     processed_events: ProcessedEventRepository
     signing_keys: SigningKeyRepository
     presets: PresetRepository
+    owners: OwnerRepository
 
     def _open_repositories(self, session: Session) -> None:
         self.images = ImageRepository(session)
@@ -37,6 +42,12 @@ class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
         self.processed_events = ProcessedEventRepository(session)
         self.signing_keys = SigningKeyRepository(session)
         self.presets = PresetRepository(session)
+        self.owners = OwnerRepository(session)
+
+    def ensure_owner_exists(self, owner_id: uuid.UUID) -> None:
+        """Before creating anything for an owner, in the same transaction (see owners.py)."""
+        if self.owners.is_deleted(owner_id):
+            raise AccountDeleted()
 
     def publish(self, topic: str, key: str, event: Event) -> Envelope:
         """Stage an event: it reaches Kafka (via the outbox relay) only if this unit commits."""

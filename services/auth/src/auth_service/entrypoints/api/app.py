@@ -13,13 +13,17 @@ from auth_service.adapters.orm import outbox
 from auth_service.adapters.password_hasher import PasswordHasher
 from auth_service.adapters.tokens import TokenIssuer
 from auth_service.config import Settings, get_settings
-from auth_service.entrypoints.api.routes import auth, jwks, users
+from auth_service.domain.passwords import PasswordPolicy
+from auth_service.entrypoints.api.routes import auth, jwks, sessions, users
 from auth_service.service_layer import services
 from auth_service.service_layer.login_throttle import ThrottlePolicy
+from auth_service.service_layer.revocation_sync import resync_revocations
+from auth_service.service_layer.sessions import SessionPolicy
 from auth_service.service_layer.unit_of_work import AuthUnitOfWork
 from platform_common.app import create_service_app
 from platform_common.db import make_engine, make_session_factory, ping
 from platform_common.outbox import OutboxRelay
+from platform_common.periodic import run_periodically
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,7 @@ def _seed_admin(app: FastAPI) -> None:
     created = services.ensure_admin(
         uow,
         app.state.password_hasher,
+        app.state.password_policy,
         username=settings.admin_username,
         email=settings.admin_email,
         password=settings.admin_password,
@@ -47,12 +52,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.seeds_admin:
         await asyncio.to_thread(_seed_admin, app)
     relay_task = asyncio.create_task(relay.run(), name="auth-outbox-relay")
+    resync_task = asyncio.create_task(
+        run_periodically(
+            "revocation-resync",
+            settings.revocation_resync_seconds,
+            lambda: resync_revocations(app.state.new_uow()),
+        ),
+        name="auth-revocation-resync",
+    )
     try:
         yield
     finally:
-        relay_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relay_task
+        for task in (relay_task, resync_task):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         app.state.wake_outbox_relay = None
         app.state.engine.dispose()
 
@@ -64,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Auth service",
         description="Accounts and access tokens.",
-        routers=[auth.router, users.router, jwks.router],
+        routers=[auth.router, sessions.router, users.router, jwks.router],
         readiness_checks={"database": lambda: ping(engine)},
         lifespan=lifespan,
     )
@@ -73,9 +87,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.password_hasher = PasswordHasher(settings.bcrypt_rounds)
     app.state.token_issuer = TokenIssuer(settings)
     app.state.throttle_policy = ThrottlePolicy(
-        max_failures_per_username=settings.login_max_failures_per_username,
-        max_failures_per_address=settings.login_max_failures_per_address,
+        free_failures_per_pair=settings.login_max_failures_per_username,
+        free_failures_per_address=settings.login_max_failures_per_address,
         window=timedelta(seconds=settings.login_failure_window_seconds),
+        base_delay_seconds=settings.login_delay_base_seconds,
+        max_delay_seconds=settings.login_delay_max_seconds,
+    )
+    app.state.password_policy = PasswordPolicy(settings.password_min_score)
+    app.state.session_policy = SessionPolicy(
+        access_lifetime=timedelta(minutes=settings.access_token_expire_minutes),
+        refresh_lifetime=timedelta(days=settings.refresh_token_expire_days),
     )
     app.state.wake_outbox_relay = None  # set by the lifespan, once the relay runs
+
+    def new_uow() -> AuthUnitOfWork:
+        return AuthUnitOfWork(
+            app.state.session_factory,
+            user_events_topic=settings.topic_user_events,
+            after_events_committed=app.state.wake_outbox_relay,
+            revocation_list=app.state.token_verifier.revocations,
+        )
+
+    app.state.new_uow = new_uow
     return app

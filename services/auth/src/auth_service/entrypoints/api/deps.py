@@ -9,12 +9,15 @@ from auth_service.adapters.password_hasher import PasswordHasher
 from auth_service.adapters.tokens import TokenIssuer
 from auth_service.config import Settings
 from auth_service.domain.model import User
+from auth_service.domain.passwords import PasswordPolicy
 from auth_service.service_layer import services
 from auth_service.service_layer.login_throttle import ThrottlePolicy
+from auth_service.service_layer.sessions import SessionPolicy
 from auth_service.service_layer.unit_of_work import AuthUnitOfWork
 from platform_common.client_address import client_address
 from platform_common.errors import Forbidden, Unauthorized
-from platform_common.security.dependencies import ClaimsDep
+from platform_common.security.dependencies import ClaimsDep, get_verifier, token_from_request
+from platform_common.security.tokens import TokenClaims, TokenVerifier
 
 
 def get_settings(request: Request) -> Settings:
@@ -22,12 +25,28 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_uow(request: Request) -> AuthUnitOfWork:
-    state = request.app.state
-    return AuthUnitOfWork(
-        state.session_factory,
-        user_events_topic=state.settings.topic_user_events,
-        after_events_committed=state.wake_outbox_relay,
-    )
+    return request.app.state.new_uow()
+
+
+def get_password_policy(request: Request) -> PasswordPolicy:
+    return request.app.state.password_policy
+
+
+def get_session_policy(request: Request) -> SessionPolicy:
+    return request.app.state.session_policy
+
+
+def optional_claims(
+    request: Request, verifier: Annotated[TokenVerifier, Depends(get_verifier)]
+) -> TokenClaims | None:
+    """The caller's valid token, or None (logout also works with only a refresh token)."""
+    token = token_from_request(request)
+    if not token:
+        return None
+    try:
+        return verifier.verify(token)
+    except Unauthorized:
+        return None
 
 
 def get_hasher(request: Request) -> PasswordHasher:
@@ -53,6 +72,9 @@ HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]
 TokenIssuerDep = Annotated[TokenIssuer, Depends(get_token_issuer)]
 ThrottlePolicyDep = Annotated[ThrottlePolicy, Depends(get_throttle_policy)]
 ClientAddressDep = Annotated[str, Depends(get_client_address)]
+PasswordPolicyDep = Annotated[PasswordPolicy, Depends(get_password_policy)]
+SessionPolicyDep = Annotated[SessionPolicy, Depends(get_session_policy)]
+OptionalClaimsDep = Annotated[TokenClaims | None, Depends(optional_claims)]
 
 
 def get_current_user(claims: ClaimsDep, uow: UowDep) -> User:

@@ -18,6 +18,7 @@ from gateway_service.entrypoints.api.unmatched import rate_limited_not_found
 from platform_common.app import create_service_app
 from platform_common.errors import error_response
 from platform_common.http_limits import upload_body_limit
+from platform_common.security.revocation import RevocationList
 from platform_common.security.tokens import TokenVerifier
 
 DESCRIPTION = """
@@ -41,7 +42,8 @@ async def _not_found(request: Request) -> Response:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    gateway = Gateway.from_settings(settings, TokenVerifier(settings))
+    verifier = TokenVerifier(settings, RevocationList(settings.redis_url))
+    gateway = Gateway.from_settings(settings, verifier)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The edge serves /metrics on its metrics port only (adapters/metrics_server.py): on the
     # public port it is an unknown path, matched before the shared health router's.
     app.router.routes.insert(0, Route("/metrics", _not_found, include_in_schema=False))
+    app.state.token_verifier = verifier  # one verifier (and Redis pool) for edge and routes
     # First in line: most requests are proxied, and no gateway route shares their prefixes.
     app.router.routes[:0] = proxy_routes(gateway) + delivery_routes(gateway)
     app.router.default = rate_limited_not_found(gateway, app.router.default)

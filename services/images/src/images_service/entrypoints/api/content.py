@@ -6,18 +6,10 @@ from starlette.concurrency import run_in_threadpool
 
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.config import Settings
-from platform_common.errors import AppError
+from images_service.domain.errors import ContentGone
 
 # Content behind an id never changes, so clients may keep it for a year without asking again.
 IMMUTABLE = "private, max-age=31536000, immutable"
-
-
-class ContentMissing(AppError):
-    status_code = 503
-    code = "content_unavailable"
-
-    def __init__(self) -> None:
-        super().__init__("The stored bytes are not available right now; try again shortly")
 
 
 def etag_matches(request: Request, etag: str) -> bool:
@@ -54,6 +46,8 @@ async def serve_object(
         )
     opened = await run_in_threadpool(storage.open, key)
     if opened is None:
-        raise ContentMissing()
+        # Storage answered, and the object is not there: waiting will not bring it back (an
+        # outage is a storage_unavailable 503 instead), so say so rather than "try again".
+        raise ContentGone()
     headers["Content-Length"] = str(opened.size)
     return StreamingResponse(opened.chunks(), media_type=media_type, headers=headers)

@@ -5,10 +5,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from auth_service.entrypoints.api.cookies import clear_access_cookie
-from auth_service.entrypoints.api.deps import CurrentAdmin, CurrentUser, SettingsDep, UowDep
-from auth_service.entrypoints.api.schemas import UserAdminView, UserPublic, UsersPage
-from auth_service.service_layer import services
+from auth_service.entrypoints.api.cookies import clear_session_cookies
+from auth_service.entrypoints.api.deps import (
+    CurrentAdmin,
+    CurrentUser,
+    SessionPolicyDep,
+    SettingsDep,
+    UowDep,
+)
+from auth_service.entrypoints.api.schemas import (
+    AuditEntry,
+    AuditPage,
+    UserAdminView,
+    UserPublic,
+    UsersPage,
+    UserUpdate,
+)
+from auth_service.service_layer import accounts, services
 from platform_common.openapi import error_responses
 
 # Far beyond any real listing; unbounded, a huge page overflowed the SQL OFFSET (a 500).
@@ -63,10 +76,56 @@ def delete_user(
     user_id: Annotated[uuid.UUID, Path(description="The account's id (a UUID)")],
     actor: CurrentUser,
     uow: UowDep,
+    policy: SessionPolicyDep,
     settings: SettingsDep,
 ) -> Response:
-    services.delete_user(uow, actor=actor, user_id=user_id)
+    services.delete_user(uow, policy, actor=actor, user_id=user_id)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     if actor.id == user_id:  # deleting yourself also logs you out
-        clear_access_cookie(response, settings)
+        clear_session_cookies(response, settings)
     return response
+
+
+@router.patch(
+    "/auth/users/{user_id}",
+    operation_id="updateUser",
+    responses=error_responses(
+        400,
+        401,
+        403,
+        404,
+        _400="The change would leave no active admin, or targets yourself",
+        _403="Not an admin",
+        _404="No such user",
+    ),
+    summary="Disable or enable an account, or change its role (admin only; audited). "
+    "Disabling ends every session of the account at once, in every service.",
+)
+def update_user(
+    user_id: Annotated[uuid.UUID, Path(description="The account's id (a UUID)")],
+    body: UserUpdate,
+    admin: CurrentAdmin,
+    uow: UowDep,
+    policy: SessionPolicyDep,
+) -> UserAdminView:
+    user = accounts.update_user(
+        uow, policy, actor=admin, user_id=user_id, disabled=body.disabled, role=body.role
+    )
+    return UserAdminView.model_validate(user)
+
+
+@router.get(
+    "/auth/audit",
+    operation_id="listAuditLog",
+    responses=error_responses(401, 403, _403="Not an admin"),
+    summary="The audit log, newest first: who did what to which account, when (admin only)",
+)
+def audit_log(
+    _admin: CurrentAdmin,
+    uow: UowDep,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page number, 1-{MAX_PAGE}")] = 1,
+    limit: Annotated[int, Query(ge=1, le=100, description="Entries per page, 1-100")] = 50,
+) -> AuditPage:
+    rows, total = services.audit_page(uow, page=page, limit=limit)
+    items = [AuditEntry.model_validate(row) for row in rows]
+    return AuditPage(items=items, total=total, page=page, limit=limit)
