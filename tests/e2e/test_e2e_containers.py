@@ -16,7 +16,8 @@ from e2e_kit.photos import dimensions, photo_jpeg, sniff_format
 
 from devstack.ports import free_port
 
-pytestmark = pytest.mark.slow
+# The first test builds every image (minutes on a fresh machine): beyond the default timeout.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
 
 @pytest.fixture(scope="module")
