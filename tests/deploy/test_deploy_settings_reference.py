@@ -46,7 +46,7 @@ def _serve(module: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
 @pytest.mark.parametrize(
     ("module", "variable", "value", "expected"),
     [
-        ("gateway_service", "CORS_ORIGINS", "[http://app.example]", "expected a JSON list"),
+        ("gateway_service", "RATE_LIMIT_ENABLED", "perhaps", "expected bool"),
         ("auth_service", "ACCESS_TOKEN_EXPIRE_MINUTES", "soon", "expected int"),
         ("images_service", "ENVIRONMENT", "staging", "expected one of development"),
     ],

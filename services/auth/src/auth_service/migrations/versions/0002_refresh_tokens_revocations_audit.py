@@ -8,7 +8,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_refresh_tokens_revocations_audit"
+revision = "0002_sessions_audit"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

@@ -12,13 +12,13 @@ from gateway_service.bootstrap import Gateway
 from gateway_service.domain.headers import header_value
 from gateway_service.domain.negotiation import negotiated_format
 from gateway_service.domain.routes import Upstream
-from gateway_service.entrypoints.api.routes.proxy import MetricsRoute
 from gateway_service.service_layer.delivery_auth import verify_delivery
 from gateway_service.service_layer.proxy import upstream_failure
 from platform_common.delivery import DeliveryUrlError
 from platform_common.errors import AppError
+from platform_common.route_templates import RouteTemplate
 
-METRICS_LABEL = MetricsRoute("/d/{account}/{signature}/{options}/{source}")
+METRICS_LABEL = RouteTemplate("/d/{account}/{signature}/{options}/{source}")
 
 
 class DeliveryEndpoint:
