@@ -169,12 +169,15 @@ def test_failures_from_one_address_do_not_lock_the_owner_out_from_another(gatewa
 
 
 def test_unknown_usernames_take_as_long_to_refuse_as_known_ones(gateway, user):
-    """Over 30 tries each, interleaved, each pair from its own address (so no throttle delay
-    enters either side), the mean time for an unknown username is within 10% of a known one's."""
+    """Over 40 tries each, interleaved, each pair from its own address (so no throttle delay
+    enters either side), the mean time for an unknown username is within 10% of a known one's.
+    The means are trimmed (the slowest and fastest 10% of each side left out): on a shared
+    machine one descheduled request moves a plain mean of 20 ms by more than the bound, while a
+    real difference between the two paths (a skipped bcrypt, an extra query) moves every try."""
     known = {"username": user.account.username, "password": "wrong password for timing"}
     unknown = {"username": f"nobody_{uuid.uuid4().hex[:10]}", "password": known["password"]}
     times: dict[str, list[float]] = {"known": [], "unknown": []}
-    for attempt in range(31):
+    for attempt in range(41):
         with client_from(gateway, f"127.0.3.{attempt + 1}") as client:
             assert client.get("/health").status_code == 200  # connected before timing
             pair = [("known", known), ("unknown", unknown)]
@@ -185,8 +188,14 @@ def test_unknown_usernames_take_as_long_to_refuse_as_known_ones(gateway, user):
                 assert response.status_code == 401, response.text
                 if attempt:  # the first pair warms connections up
                     times[name].append(elapsed)
-    mean_known, mean_unknown = statistics.mean(times["known"]), statistics.mean(times["unknown"])
+    mean_known, mean_unknown = _trimmed_mean(times["known"]), _trimmed_mean(times["unknown"])
     assert abs(mean_unknown - mean_known) <= 0.10 * mean_known, (mean_known, mean_unknown)
+
+
+def _trimmed_mean(samples: list[float], cut: float = 0.1) -> float:
+    ordered = sorted(samples)
+    drop = int(len(ordered) * cut)
+    return statistics.mean(ordered[drop : len(ordered) - drop])
 
 
 @pytest.mark.parametrize("password", ["password", "12345678", "qwertyuiop", "{username}2024"])

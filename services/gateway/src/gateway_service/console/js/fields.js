@@ -60,8 +60,11 @@ export function createField(doc, name, propertySchema, { required = false, conte
   const description = [schema.description, describeBounds(schema)].filter(Boolean).join(" · ");
 
   if (schema.type === "object" && schema.properties) {
-    const group = createGroup(doc, schema, { context, path });
+    // An optional object (resize's `focus`) may be left empty: its own required fields are
+    // required only once one of them is filled, so an empty one never blocks the form.
+    const group = createGroup(doc, schema, { context, path, optional });
     const fieldset = h("fieldset", { class: "subgroup" }, h("legend", { text: label }), group.element);
+    const inner = new Set(schema.required ?? []);
     return {
       element: fieldset,
       focus: () => group.focus(),
@@ -69,7 +72,9 @@ export function createField(doc, name, propertySchema, { required = false, conte
         const read = group.read();
         if (read.error) return read;
         const empty = Object.keys(read.value).length === 0;
-        return empty && optional ? { value: undefined } : read;
+        if (empty && optional) return { value: undefined };
+        const missing = [...inner].filter((name) => read.value[name] === undefined);
+        return missing.length ? { error: `${path}: ${missing.map(humanize).join(", ")} is required` } : read;
       },
     };
   }
@@ -187,9 +192,9 @@ export function createField(doc, name, propertySchema, { required = false, conte
 }
 
 /** Fields for every property of an object schema except `skip`; read() gives the object. */
-export function createGroup(doc, objectSchema, { skip = [], context = {}, path = "" } = {}) {
+export function createGroup(doc, objectSchema, { skip = [], context = {}, path = "", optional = false } = {}) {
   const schema = deref(doc, objectSchema);
-  const required = new Set(schema.required ?? []);
+  const required = new Set(optional ? [] : schema.required ?? []);
   const fields = Object.entries(schema.properties ?? {})
     .filter(([name]) => !skip.includes(name))
     .map(([name, property]) => [name, createField(doc, name, property, {

@@ -22,6 +22,7 @@ from images_service.entrypoints.api.deps import (
 )
 from images_service.entrypoints.api.schemas import (
     DeletionAccepted,
+    DeliveryUrls,
     ImagePage,
     ImagePublic,
     TransformationPublic,
@@ -151,7 +152,8 @@ def list_my_images(
         ids = [item.id for item in listing.items]
         urls = preset_urls(uow, signer, owner, ids, parse_preset_list(signed_presets))
         listing.items = [
-            item.model_copy(update={"delivery": urls[item.id]}) for item in listing.items
+            item.model_copy(update={"delivery": DeliveryUrls.model_validate(urls[item.id])})
+            for item in listing.items
         ]
     return listing
 
@@ -185,7 +187,7 @@ def image_details(
     details = ImagePublic.of(image, transformations)
     if signed_presets is not None:
         urls = preset_urls(uow, signer, owner, [image.id], parse_preset_list(signed_presets))
-        details.delivery = urls[image.id]  # type: ignore[assignment]
+        details.delivery = DeliveryUrls.model_validate(urls[image.id])
     return details
 
 
