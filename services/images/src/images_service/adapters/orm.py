@@ -27,7 +27,7 @@ metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
 
 
-def _timestamp(name: str, nullable: bool = False) -> Column:
+def timestamp_column(name: str, nullable: bool = False) -> Column:
     return Column(name, DateTime(timezone=True), nullable=nullable, server_default=func.now())
 
 
@@ -45,7 +45,7 @@ images = Table(
     Column("checksum_sha256", String(64), nullable=False),
     Column("s3_key", String(512), nullable=False, unique=True),
     Column("status", String(16), nullable=False),
-    _timestamp("created_at"),
+    timestamp_column("created_at"),
     Index("ix_images_owner_created", "owner_id", "created_at"),
     Index("ix_images_created", "created_at"),
 )
@@ -68,9 +68,9 @@ transformations = Table(
     Column("error_code", String(64)),
     Column("error_message", Text),
     Column("attempts", Integer, nullable=False),
-    _timestamp("created_at"),
-    _timestamp("updated_at"),
-    _timestamp("last_requested_at"),
+    timestamp_column("created_at"),
+    timestamp_column("updated_at"),
+    timestamp_column("last_requested_at"),
     # One row per (image, content address): identical requests find the existing work.
     UniqueConstraint("image_id", "variant_key", name="uq_transformations_image_variant"),
     Index("ix_transformations_last_requested", "last_requested_at"),
@@ -86,7 +86,7 @@ uploads = Table(
     Column("content_type", String(100), nullable=False),
     Column("size_bytes", BigInteger, nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
-    _timestamp("created_at"),
+    timestamp_column("created_at"),
     Column("completed_at", DateTime(timezone=True)),
 )
 
@@ -95,7 +95,7 @@ processed_events = Table(
     "processed_events",
     metadata,
     Column("event_id", Uuid, primary_key=True),
-    _timestamp("processed_at"),
+    timestamp_column("processed_at"),
     Index("ix_processed_events_processed_at", "processed_at"),
 )
 
@@ -106,7 +106,7 @@ signing_keys = Table(
     Column("owner_id", Uuid, nullable=False, index=True),
     Column("key", String(128), nullable=False),
     Column("salt", String(128), nullable=False),
-    _timestamp("created_at"),
+    timestamp_column("created_at"),
 )
 
 presets = Table(
@@ -115,8 +115,8 @@ presets = Table(
     Column("owner_id", Uuid, primary_key=True),
     Column("name", String(64), primary_key=True),
     Column("spec", Text, nullable=False),
-    _timestamp("created_at"),
-    _timestamp("updated_at"),
+    timestamp_column("created_at"),
+    timestamp_column("updated_at"),
 )
 
 # Owners whose account was deleted: nothing may be created for them any more (see owners.py).
@@ -124,7 +124,7 @@ deleted_owners = Table(
     "deleted_owners",
     metadata,
     Column("owner_id", Uuid, primary_key=True),
-    _timestamp("deleted_at"),
+    timestamp_column("deleted_at"),
 )
 
 outbox = outbox_table(metadata)

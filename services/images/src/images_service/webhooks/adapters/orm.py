@@ -12,19 +12,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
-    func,
 )
 from sqlalchemy.orm import registry
 
-from images_service.adapters.orm import metadata
+from images_service.adapters.orm import metadata, timestamp_column
 from images_service.webhooks.domain.model import Attempt, Delivery, Endpoint
 
 # A registry of its own: the images mappers and these start independently.
 mapper_registry = registry(metadata=metadata)
-
-
-def _timestamp(name: str, nullable: bool = False) -> Column:
-    return Column(name, DateTime(timezone=True), nullable=nullable, server_default=func.now())
 
 
 webhook_endpoints = Table(
@@ -36,8 +31,8 @@ webhook_endpoints = Table(
     Column("secret", String(128), nullable=False),
     Column("enabled", Boolean, nullable=False),
     Column("description", String(255)),
-    _timestamp("created_at"),
-    _timestamp("updated_at"),
+    timestamp_column("created_at"),
+    timestamp_column("updated_at"),
 )
 
 webhook_deliveries = Table(
@@ -56,8 +51,8 @@ webhook_deliveries = Table(
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", DateTime(timezone=True)),
-    _timestamp("created_at"),
-    _timestamp("window_started_at"),
+    timestamp_column("created_at"),
+    timestamp_column("window_started_at"),
     Column("last_attempt_at", DateTime(timezone=True)),
     Column("last_status_code", Integer),
     Column("last_error", Text),
@@ -82,7 +77,7 @@ webhook_attempts = Table(
         nullable=False,
         index=True,
     ),
-    _timestamp("attempted_at"),
+    timestamp_column("attempted_at"),
     Column("status_code", Integer),
     Column("error", Text),
     Column("duration_ms", Integer, nullable=False),
