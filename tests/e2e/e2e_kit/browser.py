@@ -107,6 +107,8 @@ class PageWatch:
         reason = request.failure or "failed"
         if "ERR_ABORTED" in reason and request.resource_type in ("fetch", "image"):
             return  # the console cancels what a view no longer needs when the user moves on
+        if "ERR_ABORTED" in reason and request.url.endswith("/favicon.svg"):
+            return  # Chromium drops its own favicon fetch when the page navigates meanwhile
         self.problems.append(f"request failed: {request.method} {request.url}: {reason}")
 
     def _response(self, response: Response) -> None:
