@@ -20,14 +20,14 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # CI runs the slow fault-injection tests too; locally `make test` keeps to the fast set.
 PYTEST_SELECTION := $(if $(CI),,-m "not slow")
 
-.PHONY: help install install-run install-test install-bench fonts chromium settings run up test test-all lint format bench images podman-images k8s clean distclean
+.PHONY: help install install-lint install-run install-test install-bench fonts chromium settings run up test test-all lint format bench images podman-images k8s clean distclean
 
 help:
 	@echo "make run       start the whole platform locally (gateway on http://127.0.0.1:8000)"
 	@echo "make test      run the test suite (starts its own PostgreSQL, Kafka, S3 and Redis)"
 	@echo "make test-all  also run the slow fault-injection tests"
 	@echo "make up        start only the infrastructure (PostgreSQL, Kafka, S3, Redis)"
-	@echo "make lint      ruff check and format check"
+	@echo "make lint      ruff check, format check, mypy --strict and the import contracts (needs only Python)"
 	@echo "make bench     benchmarks; results in bench/results/"
 	@echo "make settings  regenerate deploy/SETTINGS.md and .env.example from the Settings classes"
 	@echo "make images    docker build the four service images (needs Docker; IMAGE_TAG=dev)"
@@ -56,10 +56,17 @@ $(VENV)/.installed-test: $(VENV)/.installed-run $(CHROMIUM)
 	$(SYNC) --group run --group test
 	@touch $@
 
-$(VENV)/.installed-bench: $(VENV)/.installed-test
-	$(SYNC) --group run --group test --group bench
+$(VENV)/.installed-bench: $(VENV)/.installed-test $(VENV)/.installed-lint
+	$(SYNC) --group run --group test --group bench --group lint
 	@touch $@
 
+# `make lint` needs only Python: the workspace's packages (for their types) and the lint tools,
+# no Kafka jars, no Java, no fonts, no root.
+$(VENV)/.installed-lint: $(LOCK_INPUTS)
+	$(SYNC) --group run --group lint
+	@touch $@
+
+install-lint: $(VENV)/.installed-lint
 install-run: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test
 install-bench: $(VENV)/.installed-bench
@@ -93,17 +100,20 @@ run: install-run
 up: install-run
 	$(BIN)/devstack up
 
-test: install-test
+# Lint first: it takes seconds and fails before the stack starts.
+test: lint install-test
 	$(BIN)/pytest $(PYTEST_SELECTION)
 
 test-all: install-test
 	$(BIN)/pytest
 
-lint: install-test
+lint: install-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
-format: install-test
+format: install-lint
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
