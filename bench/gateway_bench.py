@@ -132,7 +132,7 @@ async def compare(
 
 
 def _median(samples: list[Sample], field: str) -> float:
-    return statistics.median(getattr(s, field) for s in samples)
+    return float(statistics.median(getattr(s, field) for s in samples))
 
 
 def prepare(gateway_url: str) -> tuple[str, str]:

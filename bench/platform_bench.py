@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pyvips
@@ -64,7 +65,7 @@ def memory_by_process(platform: PlatformControl) -> dict[str, tuple[float, float
     return sizes
 
 
-def prepare_accounts(gateway: Gateway, count: int, workdir: Path) -> dict:
+def prepare_accounts(gateway: Gateway, count: int, workdir: Path) -> dict[str, Any]:
     """Accounts for the locust users: each with two photos and four finished variants."""
     accounts = []
     for _ in range(count):

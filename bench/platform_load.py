@@ -12,6 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 LOCUSTFILE = Path(__file__).resolve().parent / "platform_locust.py"
 
@@ -47,7 +48,7 @@ def _percentile(histogram: dict[int, int], count: int, q: float) -> float:
     return float("nan")
 
 
-def _summarise(name: str, entries: list[dict], seconds: float) -> EndpointStats:
+def _summarise(name: str, entries: list[dict[str, Any]], seconds: float) -> EndpointStats:
     histogram: dict[int, int] = {}
     for entry in entries:
         for millis, times in entry["response_times"].items():
@@ -65,7 +66,9 @@ def _summarise(name: str, entries: list[dict], seconds: float) -> EndpointStats:
     )
 
 
-def run_locust(base_url: str, fixture: dict, users: int, seconds: int, workdir: Path) -> LoadResult:
+def run_locust(
+    base_url: str, fixture: dict[str, Any], users: int, seconds: int, workdir: Path
+) -> LoadResult:
     fixture_path = workdir / "fixture.json"
     fixture_path.write_text(json.dumps(fixture))
     stats_path = workdir / "locust.json"

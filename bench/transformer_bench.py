@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import PIL
@@ -39,15 +40,19 @@ def timed(fn: Callable[[], bytes]) -> tuple[float, float]:
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
+def _pipeline_bytes(source: bytes, spec: TransformSpec) -> bytes:
+    return run_pipeline(Job(source, spec)).data
+
+
 def measure_in_process(source: bytes) -> dict[tuple[str, str], tuple[float, float]]:
     """Median (wall ms, CPU ms) per image; the methods take turns so load changes hit all alike."""
     results: dict[tuple[str, str], tuple[float, float]] = {}
     for chain, spec_json in SPECS.items():
         spec = TransformSpec.model_validate(spec_json)
-        methods = {
-            "raw pyvips (floor)": lambda c=chain: raw_pyvips(c, source),
-            "transformer pipeline": lambda s=spec: run_pipeline(Job(source, s)).data,
-            "Pillow": lambda c=chain: pillow(c, source),
+        methods: dict[str, Callable[[], bytes]] = {
+            "raw pyvips (floor)": partial(raw_pyvips, chain, source),
+            "transformer pipeline": partial(_pipeline_bytes, source, spec),
+            "Pillow": partial(pillow, chain, source),
         }
         samples: dict[str, list[tuple[float, float]]] = {name: [] for name in methods}
         for fn in methods.values():

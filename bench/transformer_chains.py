@@ -60,7 +60,7 @@ def pillow(chain: str, data: bytes) -> bytes:
     """The same chain with Pillow, written the fast way: thumbnail() with reducing_gap=2 lets the
     JPEG decoder shrink on load (draft) down to twice the target, then Lanczos does the rest --
     the same quality trade libvips' thumbnail makes."""
-    image = Image.open(BytesIO(data))
+    image: Image.Image = Image.open(BytesIO(data))
     out = BytesIO()
     if chain == "downscale":
         height = round(image.height * 800 / image.width)

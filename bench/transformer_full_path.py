@@ -91,7 +91,8 @@ SOURCE_KEY = "bench/source-12mp.jpg"
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _requests(
@@ -151,7 +152,7 @@ async def _round_trip(env: dict[str, str], requests: list[TransformRequested]) -
     return list(done.values())
 
 
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("a") as out:
         worker = subprocess.Popen(
             [sys.executable, "-m", "transformer_service", "worker"],
@@ -196,7 +197,7 @@ def measure_full_path(source: bytes) -> dict[str, FullPathResult]:
             "LOG_LEVEL": "WARNING",
         }
         s3_env = {k.lower(): v for k, v in stack.env().items() if k.startswith("S3_")}
-        settings = S3Settings(**s3_env)
+        settings = S3Settings.model_validate(s3_env)
         s3 = make_s3_client(settings)
         ensure_bucket(s3, settings.s3_bucket)
         s3.put_object(Bucket=settings.s3_bucket, Key=SOURCE_KEY, Body=source)

@@ -100,7 +100,8 @@ class User:
     def upload_ok(self, data: bytes, filename: str = "photo.jpg") -> dict[str, Any]:
         response = self.upload(data, filename)
         assert response.status_code == 201, response.text
-        return response.json()
+        image: dict[str, Any] = response.json()
+        return image
 
     def transform(self, image_id: str, spec: dict[str, Any]) -> httpx.Response:
         return self.http.post(f"/images/{image_id}/transform", json=spec)
@@ -121,12 +122,14 @@ class User:
         may still say `processing` (and its content 409). A client waits that moment out."""
         deadline = time.monotonic() + timeout
         while True:
-            body = self.transformation(image_id, tid).json()
+            body: dict[str, Any] = self.transformation(image_id, tid).json()
             if body.get("status") in TERMINAL or time.monotonic() > deadline:
                 return body
             time.sleep(0.05)
 
-    def wait_terminal_polling(self, image_id: str, tids: list[str], timeout: float) -> dict:
+    def wait_terminal_polling(
+        self, image_id: str, tids: list[str], timeout: float
+    ) -> dict[str, Any]:
         """Terminal status of each transformation, read over HTTP (robust across restarts)."""
         deadline = time.monotonic() + timeout
         done: dict[str, dict[str, Any]] = {}

@@ -25,7 +25,8 @@ _STATUS_BY_TYPE = {
 def transform_status(message: dict[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
     """(transformation id, status, payload) for a transformation event, None for anything else
     (heartbeats, hellos). Accepts the Kafka envelope {"type", "data"} the gateway relays."""
-    payload = message.get("data") if isinstance(message.get("data"), dict) else message
+    data = message.get("data")
+    payload: dict[str, Any] = data if isinstance(data, dict) else message
     tid = payload.get("transformation_id") or message.get("transformation_id")
     if message.get("type") == SNAPSHOT:  # the current state, sent when a client (re)connects
         tid = payload.get("id")

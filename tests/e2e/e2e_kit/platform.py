@@ -118,7 +118,7 @@ class PlatformControl:
         cascade into every later test). Cheap when all is well: no request is made."""
         for name in ("kafka", "s3"):
             component = self.stack.components[name]
-            if component.process is None or not component.process.running:  # type: ignore[attr-defined]
+            if component.process is None or not component.process.running:
                 component.start()
         for service in self.platform.services.values():
             if not service.process.running:

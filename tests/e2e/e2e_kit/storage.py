@@ -8,7 +8,7 @@ from platform_common.settings import S3Settings
 
 def s3_client(env: dict[str, str]) -> Any:
     s3_env = {name.lower(): value for name, value in env.items() if name.startswith("S3_")}
-    return make_s3_client(S3Settings(**s3_env))
+    return make_s3_client(S3Settings.model_validate(s3_env))
 
 
 def keys_under(client: Any, bucket: str, prefix: str) -> list[str]:

@@ -3,6 +3,7 @@
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from devstack.ports import free_port, port_from_env
 
@@ -52,11 +53,21 @@ class StackConfig:
         return cls(root=root, ports=ports, environment=environment, **_credentials_from_env())
 
 
-def _credentials_from_env() -> dict[str, str]:
-    wanted = {
-        "s3_access_key": "S3_ACCESS_KEY_ID",
-        "s3_secret_key": "S3_SECRET_ACCESS_KEY",
-        "s3_bucket": "S3_BUCKET",
-        "s3_region": "S3_REGION",
-    }
-    return {field: os.environ[var] for field, var in wanted.items() if os.environ.get(var)}
+class _Credentials(TypedDict, total=False):
+    s3_access_key: str
+    s3_secret_key: str
+    s3_bucket: str
+    s3_region: str
+
+
+def _credentials_from_env() -> _Credentials:
+    credentials = _Credentials()
+    if value := os.environ.get("S3_ACCESS_KEY_ID"):
+        credentials["s3_access_key"] = value
+    if value := os.environ.get("S3_SECRET_ACCESS_KEY"):
+        credentials["s3_secret_key"] = value
+    if value := os.environ.get("S3_BUCKET"):
+        credentials["s3_bucket"] = value
+    if value := os.environ.get("S3_REGION"):
+        credentials["s3_region"] = value
+    return credentials

@@ -44,7 +44,7 @@ class Postgres:
             "postgres",
             [
                 bin_dir() / "postgres",
-                *("-D", self.data, "-p", port),
+                *("-D", self.data, "-p", str(port)),
                 *("-c", f"listen_addresses={HOST}", "-c", "unix_socket_directories="),
                 # A throwaway dev/test database: durability is traded for speed.
                 *("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"),

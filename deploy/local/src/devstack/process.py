@@ -11,6 +11,7 @@ import time
 import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from devstack.errors import ComponentFailed, DevstackError
 
@@ -152,7 +153,7 @@ class ManagedProcess:
                 time.sleep(POLL_INTERVAL)
 
 
-def run_as(user: str | None) -> dict:
+def run_as(user: str | None) -> dict[str, Any]:
     """subprocess arguments to run as `user` with only its own group: root's group would still
     apply root's group permissions, and root-only directories along the path would then refuse."""
     if user is None:

@@ -86,7 +86,7 @@ class SeaweedS3:
             "actions": ["Admin", "Read", "Write", "List", "Tagging"],
         }]}))  # fmt: skip
         weed = Path(sysconfig.get_path("scripts")) / "weed"
-        argv = [
+        argv: list[str | Path] = [
             weed, "-logtostderr", "mini", f"-dir={self.dir / 'data'}",
             f"-ip={HOST}", f"-ip.bind={HOST}", "-master.telemetry=false",
             f"-s3.port={self.port}",
@@ -136,7 +136,7 @@ class SeaweedS3:
     def _internal_ports(self) -> dict[str, int]:
         saved = self.dir / "ports.json"
         try:
-            ports = json.loads(saved.read_text())
+            ports: dict[str, int] = json.loads(saved.read_text())
         except (OSError, ValueError):
             ports = {}
         if set(ports) != set(INTERNAL_PORT_FLAGS) or not all(map(is_free, ports.values())):

@@ -5,6 +5,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -72,7 +73,7 @@ class Service:
         # Generous: four services importing at once on two busy cores can take a while.
         for path, timeout in (("/health", 120), ("/ready", 120)):
             self.process.wait_ready(
-                lambda path=path: self._answers_200(path), timeout=timeout, cancel=self.cancel
+                partial(self._answers_200, path), timeout=timeout, cancel=self.cancel
             )
 
     def stop(self) -> None:

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import io
 import os
 import time
 import uuid
@@ -344,7 +345,7 @@ class AsyncClient(_Base):
                 put.raise_for_status()
                 return await self._do(calls.complete_upload(ticket.id, presets))
             content = await asyncio.to_thread(file.read)
-            return await self._do(calls.upload(_BytesFile(content), name, presets))
+            return await self._do(calls.upload(io.BytesIO(content), name, presets))
         finally:
             if opened:
                 file.close()
@@ -446,21 +447,3 @@ class AsyncClient(_Base):
 
     async def delivery_url(self, image_id: str | uuid.UUID, **options: Any) -> DeliveryUrl:
         return await self._do(calls.delivery_url(image_id, **options))
-
-
-class _BytesFile:
-    """Bytes read off the event loop, handed to httpx's multipart encoder as a file."""
-
-    def __init__(self, content: bytes) -> None:
-        import io
-
-        self._buffer = io.BytesIO(content)
-
-    def read(self, size: int = -1) -> bytes:
-        return self._buffer.read(size)
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self._buffer.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self._buffer.tell()

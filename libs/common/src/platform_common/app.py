@@ -1,6 +1,6 @@
 """The FastAPI app factory every HTTP service uses, so they all look and behave the same."""
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import APIRouter, FastAPI
@@ -25,7 +25,7 @@ from platform_common.settings import BaseServiceSettings
 from platform_common.strict_query import STRICT_QUERY
 from platform_common.tracing import configure_tracing
 
-Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None] | AsyncIterator[None]]
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 def create_service_app(

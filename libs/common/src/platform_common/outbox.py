@@ -95,7 +95,7 @@ class OutboxRelay:
             .limit(self.batch_size)
             .with_for_update(skip_locked=True)
         ).all()
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
 
     def _mark_sent(self, connection: Connection, ids: list[uuid.UUID]) -> None:
         connection.execute(

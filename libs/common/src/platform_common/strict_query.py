@@ -1,6 +1,8 @@
 """Unknown query parameters are refused with a 422 naming them, never silently ignored
 (`/images/{id}/content?width=800` must not quietly serve the original)."""
 
+from typing import Any
+
 from fastapi import Depends
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
@@ -17,7 +19,7 @@ class UnknownQueryParameter(AppError):
     code = "unknown_parameter"
 
 
-def _query_fields(dependant: Dependant) -> list:
+def _query_fields(dependant: Dependant) -> list[Any]:
     fields = list(dependant.query_params)
     for sub in dependant.dependencies:
         fields.extend(_query_fields(sub))

@@ -32,11 +32,16 @@ tracer = trace.get_tracer("platform_common")
 
 
 class TracingSettings(Protocol):
-    service_name: str
-    tracing_exporter: str
-    tracing_otlp_endpoint: str
-    tracing_file: str
-    tracing_sample_ratio: float
+    @property
+    def service_name(self) -> str: ...
+    @property
+    def tracing_exporter(self) -> str: ...
+    @property
+    def tracing_otlp_endpoint(self) -> str: ...
+    @property
+    def tracing_file(self) -> str: ...
+    @property
+    def tracing_sample_ratio(self) -> float: ...
 
 
 class JsonLinesSpanExporter(SpanExporter):

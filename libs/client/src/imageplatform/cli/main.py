@@ -1,6 +1,7 @@
 """`imageplatform`: the platform from the shell (Typer + Rich). `--help` on any command."""
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -71,7 +72,7 @@ def upload(
             def advance(sent: int, total: int, task: Any = task) -> None:
                 bars.update(task, completed=sent, total=total)
 
-            uploaded.append(run(lambda p=path, a=advance: api.upload(p, progress=a, direct=direct)))
+            uploaded.append(run(partial(api.upload, path, progress=advance, direct=direct)))
     if as_json:
         output.emit_json([image.raw for image in uploaded])
     else:
@@ -110,13 +111,14 @@ def info(image_id: str, as_json: JsonFlag = False) -> None:
 
 def _spec(
     spec: str | None, width: int | None, height: int | None, fmt: str | None, preset: str | None
-) -> dict:
+) -> dict[str, Any]:
     if preset:
         return {"preset": preset}
     if spec:
         text = Path(spec[1:]).read_text() if spec.startswith("@") else spec
         try:
-            return json.loads(text)
+            parsed: dict[str, Any] = json.loads(text)
+            return parsed
         except ValueError as exc:
             raise typer.BadParameter(f"--spec is not JSON: {exc}") from None
     if not (width or height or fmt):
@@ -225,5 +227,5 @@ def rm(image_ids: list[str], yes: Annotated[bool, typer.Option("--yes", "-y")] =
         typer.confirm(f"Delete {len(image_ids)} image(s) and their variants?", abort=True)
     with client() as api:
         for image_id in image_ids:
-            run(lambda i=image_id: api.delete_image(i))
+            run(partial(api.delete_image, image_id))
             output.console.print(f"Deleted {image_id}")

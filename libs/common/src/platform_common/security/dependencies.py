@@ -1,7 +1,7 @@
 """FastAPI dependencies that read the token from `Authorization: Bearer` or the cookie."""
 
 from collections.abc import Iterable
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -39,7 +39,7 @@ def token_from_request(request: Request, bearer: str | None = None) -> str | Non
 
 
 def get_verifier(request: Request) -> TokenVerifier:
-    return request.app.state.token_verifier
+    return cast(TokenVerifier, request.app.state.token_verifier)
 
 
 def current_claims(

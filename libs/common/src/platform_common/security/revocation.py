@@ -41,9 +41,12 @@ class RevocationCheckUnavailable(AppError):
 
 
 class RevocableClaims(Protocol):
-    subject: str
-    session_id: str
-    token_version: int
+    @property
+    def subject(self) -> str: ...
+    @property
+    def session_id(self) -> str: ...
+    @property
+    def token_version(self) -> int: ...
 
 
 def _keys(claims: RevocableClaims) -> list[str]:
@@ -61,13 +64,17 @@ class RevocationList:
     """Reads (every service) and writes (auth) the shared revocation entries."""
 
     def __init__(self, url: str, timeout_seconds: float = 1.0) -> None:
-        options = {"socket_timeout": timeout_seconds, "socket_connect_timeout": timeout_seconds}
-        self._sync = redis.Redis.from_url(url, **options)
-        self._async = aioredis.Redis.from_url(url, **options)
+        self._sync = redis.Redis.from_url(
+            url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds
+        )
+        self._async = aioredis.Redis.from_url(
+            url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds
+        )
 
     def is_revoked(self, claims: RevocableClaims) -> bool:
         try:
-            return _revoked(claims, self._sync.mget(_keys(claims)))
+            # redis-py annotates mget for its sync and asyncio clients at once (Awaitable | Any).
+            return _revoked(claims, self._sync.mget(_keys(claims)))  # type: ignore[arg-type]
         except redis.RedisError as exc:
             raise RevocationCheckUnavailable() from exc
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from jose import JWTError, jwk, jwt
+from jose import ExpiredSignatureError, JWTError, jwk, jwt
 
 from platform_common.errors import Unauthorized
 from platform_common.security.revocation import RevocationList
@@ -59,11 +59,12 @@ def issue_token(
     token_version: int = 0,
 ) -> tuple[str, int]:
     now = int(time.time())
+    expires_at = now + expires_in_seconds
     claims = {
         "sub": subject,
         "role": role,
         "iat": now,
-        "exp": now + expires_in_seconds,
+        "exp": expires_at,
         "jti": uuid.uuid4().hex,
         "iss": issuer,
         "aud": audience,
@@ -71,7 +72,7 @@ def issue_token(
         "tv": token_version,
     }
     headers = {"kid": key_id} if key_id else None
-    return jwt.encode(claims, signing_key, algorithm=algorithm, headers=headers), claims["exp"]
+    return jwt.encode(claims, signing_key, algorithm=algorithm, headers=headers), expires_at
 
 
 class TokenVerifier:
@@ -140,7 +141,7 @@ class TokenVerifier:
                 issuer=self.settings.jwt_issuer,
                 options={"require_exp": True, "require_sub": True, "require_iat": True},
             )
-        except jwt.ExpiredSignatureError as exc:
+        except ExpiredSignatureError as exc:
             raise Unauthorized("The token has expired; log in again", code="token_expired") from exc
         except (JWTError, httpx.HTTPError, ValueError) as exc:
             raise Unauthorized("The token is invalid", code="invalid_token") from exc

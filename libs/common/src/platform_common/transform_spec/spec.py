@@ -57,7 +57,8 @@ class TransformSpec(BaseModel):
         schema = handler.resolve_ref_schema(reference)
         ordered = {k: schema.pop(k) for k in list(schema) if k not in ("title", "description")}
         # Through the generator itself, so the object form becomes a component and a $ref.
-        object_form = handler.generate_json_schema.generate_inner(
+        # pydantic passes a GenerateJsonSchemaHandler; its protocol does not name the generator.
+        object_form = handler.generate_json_schema.generate_inner(  # type: ignore[attr-defined]
             TransformObjectForm.__pydantic_core_schema__
         )
         schema["oneOf"] = [{**ordered, "title": "Ordered operations"}, object_form]

@@ -76,7 +76,7 @@ class PasswordPolicy:
         score = int(estimate["score"])
         if score >= self.min_score:
             return
-        feedback = estimate.get("feedback") or {}
+        feedback = estimate["feedback"]
         warning = feedback.get("warning") or ""
         suggestions = list(feedback.get("suggestions") or []) or [GENERIC_ADVICE]
         advice = " ".join(part for part in (warning, *suggestions) if part)

@@ -26,7 +26,7 @@ class ThrottlePolicy:
     def delay(self, failures: int, free: int) -> float:
         if failures < free:
             return 0.0
-        return min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (failures - free))
+        return min(self.max_delay_seconds, self.base_delay_seconds * 2.0 ** (failures - free))
 
 
 def _wait(policy: ThrottlePolicy, recent: RecentFailures, free: int, now: datetime) -> float:

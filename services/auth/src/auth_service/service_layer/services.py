@@ -7,6 +7,7 @@ connection. Logs carry ids and reasons, never passwords, hashes or tokens.
 
 import logging
 import uuid
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -118,7 +119,7 @@ def list_users(uow: AuthUnitOfWork, *, page: int, limit: int) -> tuple[list[User
         return uow.users.list_page(offset=(page - 1) * limit, limit=limit), uow.users.count()
 
 
-def audit_page(uow: AuthUnitOfWork, *, page: int, limit: int) -> tuple[list[dict], int]:
+def audit_page(uow: AuthUnitOfWork, *, page: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     with uow:
         return uow.audit.page(offset=(page - 1) * limit, limit=limit)
 

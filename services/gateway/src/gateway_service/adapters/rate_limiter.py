@@ -41,10 +41,14 @@ def _async_storage(uri: str) -> Storage:
         uri = f"async+{uri}"
     if scheme.startswith("redis"):
         # redis-py's asyncio client (already a dependency) rather than limits' default coredis.
-        return storage_from_string(uri, implementation="redispy")
-    if scheme == "memory":
+        storage = storage_from_string(uri, implementation="redispy")
+    elif scheme == "memory":
         return PruningMemoryStorage()
-    return storage_from_string(uri)
+    else:
+        storage = storage_from_string(uri)
+    if not isinstance(storage, Storage):  # the async+ scheme above makes it an asyncio one
+        raise TypeError(f"{uri} does not name an asyncio storage")
+    return storage
 
 
 class RateLimiter:

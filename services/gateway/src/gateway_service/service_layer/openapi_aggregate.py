@@ -49,7 +49,8 @@ class OpenApiAggregator:
         try:
             response = await self.client.get(self.urls[upstream].join("/openapi.json"))
             response.raise_for_status()
-            return response.json()
+            document: dict[str, Any] = response.json()
+            return document
         except (httpx.HTTPError, ValueError):
             log.warning("could not fetch the %s OpenAPI document", upstream.value, exc_info=True)
             return None

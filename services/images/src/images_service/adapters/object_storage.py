@@ -134,9 +134,10 @@ class ObjectStorage:
         params = {"Bucket": self.bucket, "Key": key}
         if content_type:
             params["ResponseContentType"] = content_type
-        return self.public_client.generate_presigned_url(
+        url: str = self.public_client.generate_presigned_url(
             "get_object", Params=params, ExpiresIn=expires_in
         )
+        return url
 
     def list_page(self, prefix: str, limit: int, cursor: str | None) -> ObjectPage:
         params: dict[str, Any] = {"Bucket": self.bucket, "Prefix": prefix, "MaxKeys": limit}

@@ -1,5 +1,7 @@
 """Tables of the images database, mapped imperatively onto the plain domain classes."""
 
+from datetime import datetime
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -27,7 +29,7 @@ metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
 
 
-def timestamp_column(name: str, nullable: bool = False) -> Column:
+def timestamp_column(name: str, nullable: bool = False) -> Column[datetime]:
     return Column(name, DateTime(timezone=True), nullable=nullable, server_default=func.now())
 
 

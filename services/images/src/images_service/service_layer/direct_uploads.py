@@ -14,7 +14,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from images_service.adapters.object_storage import ObjectStorage, ObjectTooLarge
 from images_service.domain.errors import (
@@ -115,7 +115,8 @@ def complete_direct_upload(
         if stored is None:
             raise UploadNotReceived()
         key = Image.original_key(owner_id, upload.id)
-        with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spool:
+        with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spooled:
+            spool = cast(BinaryIO, spooled)  # typeshed's SpooledTemporaryFile is not a BinaryIO
             inspected = _inspect_stored(storage, upload, stored.size, limits, spool)
             storage.put(key, spool, inspected.media_type, {"sha256": inspected.checksum_sha256})
         try:

@@ -45,7 +45,7 @@ def record_transform_event(uow: ImagesUnitOfWork, envelope: Envelope) -> bool:
         transformation = uow.transformations.get(event.transformation_id, for_update=True)
         changed = transformation is not None and _apply(transformation, event)
         uow.commit()
-    if changed:
+    if changed and transformation is not None:
         log.info("transformation %s is %s", event.transformation_id, transformation.status)
     return changed
 

@@ -33,7 +33,9 @@ class TransformationRequest:
     spec: TransformSpec
 
 
-def _watermark_assets(uow: ImagesUnitOfWork, owner_id: uuid.UUID, spec: TransformSpec) -> dict:
+def _watermark_assets(
+    uow: ImagesUnitOfWork, owner_id: uuid.UUID, spec: TransformSpec
+) -> dict[str, str]:
     """S3 keys of the owner's images a spec overlays; another user's id is just 'not found'."""
     assets: dict[str, str] = {}
     for index, op in enumerate(spec.operations):

@@ -48,7 +48,7 @@ class PipelinePool:
                 f"the image decoder crashed on this source (exit code {exc.exitcode})"
             ) from exc
         except asyncio.CancelledError:
-            future.cancel()  # pebble stops the process running it
+            future.cancel()  # type: ignore[no-untyped-call]  # pebble is unannotated; stops the process
             raise
 
     def warm_up(self) -> None:
@@ -56,5 +56,5 @@ class PipelinePool:
         self._pool.schedule(_started).result(timeout=120)
 
     def close(self) -> None:
-        self._pool.stop()
+        self._pool.stop()  # type: ignore[no-untyped-call]  # pebble is unannotated
         self._pool.join(timeout=10)

@@ -39,7 +39,8 @@ class ObjectStore:
 
     def _get(self, key: str) -> bytes:
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            body: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            return body
         except ClientError as exc:
             if is_missing(exc):
                 raise SourceNotFound(f"the source object {key} does not exist") from exc

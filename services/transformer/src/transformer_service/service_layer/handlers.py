@@ -3,7 +3,8 @@
 for good also becomes a dead letter with the reason."""
 
 import time
-from typing import Any
+import uuid
+from typing import Any, TypedDict
 
 from platform_common.events import (
     Envelope,
@@ -18,10 +19,16 @@ from transformer_service.domain.errors import TransformError
 from transformer_service.service_layer.variants import Dependencies, produce_or_explain
 
 
+class _Ids(TypedDict):
+    transformation_id: uuid.UUID
+    image_id: uuid.UUID
+    owner_id: uuid.UUID
+
+
 async def handle_transform_requested(
     envelope: Envelope, request: TransformRequested, deps: Dependencies
 ) -> TransformSucceeded | TransformFailed:
-    ids = {
+    ids: _Ids = {
         "transformation_id": request.transformation_id,
         "image_id": request.image_id,
         "owner_id": request.owner_id,

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -45,7 +46,7 @@ class Dependencies:
     retry: RetryPolicy
 
 
-def parse_spec(raw: dict) -> TransformSpec:
+def parse_spec(raw: dict[str, Any]) -> TransformSpec:
     try:
         return TransformSpec.model_validate(raw)
     except ValidationError as exc:
@@ -58,7 +59,9 @@ def format_hint(variant_key: str) -> str | None:
     return extension if extension in OUTPUT_FORMATS else None
 
 
-async def _assets(request: TransformRequested, spec: TransformSpec, store: VariantStore) -> dict:
+async def _assets(
+    request: TransformRequested, spec: TransformSpec, store: VariantStore
+) -> dict[str, bytes]:
     assets: dict[str, bytes] = {}
     for image_id in spec.watermark_image_ids():
         key = request.assets.get(image_id)

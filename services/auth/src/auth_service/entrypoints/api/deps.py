@@ -1,7 +1,7 @@
 """FastAPI dependencies, as Annotated aliases the routes declare (FastAPI template style)."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
@@ -21,19 +21,19 @@ from platform_common.security.tokens import TokenClaims, TokenVerifier
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    return cast(Settings, request.app.state.settings)
 
 
 def get_uow(request: Request) -> AuthUnitOfWork:
-    return request.app.state.new_uow()
+    return cast(AuthUnitOfWork, request.app.state.new_uow())
 
 
 def get_password_policy(request: Request) -> PasswordPolicy:
-    return request.app.state.password_policy
+    return cast(PasswordPolicy, request.app.state.password_policy)
 
 
 def get_session_policy(request: Request) -> SessionPolicy:
-    return request.app.state.session_policy
+    return cast(SessionPolicy, request.app.state.session_policy)
 
 
 def optional_claims(
@@ -50,15 +50,15 @@ def optional_claims(
 
 
 def get_hasher(request: Request) -> PasswordHasher:
-    return request.app.state.password_hasher
+    return cast(PasswordHasher, request.app.state.password_hasher)
 
 
 def get_token_issuer(request: Request) -> TokenIssuer:
-    return request.app.state.token_issuer
+    return cast(TokenIssuer, request.app.state.token_issuer)
 
 
 def get_throttle_policy(request: Request) -> ThrottlePolicy:
-    return request.app.state.throttle_policy
+    return cast(ThrottlePolicy, request.app.state.throttle_policy)
 
 
 def get_client_address(request: Request) -> str:

@@ -1,6 +1,6 @@
 """FastAPI dependencies of the gateway's own routes (the proxy itself is raw ASGI)."""
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends
 from starlette.requests import HTTPConnection
@@ -12,7 +12,7 @@ from platform_common.security.tokens import TokenClaims
 
 
 def get_gateway(connection: HTTPConnection) -> Gateway:
-    return connection.app.state.gateway
+    return cast(Gateway, connection.app.state.gateway)
 
 
 GatewayDep = Annotated[Gateway, Depends(get_gateway)]

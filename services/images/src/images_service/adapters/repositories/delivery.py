@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from images_service.adapters.orm import presets, signing_keys
 from images_service.domain.delivery import Preset, SigningKey
 
 
@@ -20,8 +21,8 @@ class SigningKeyRepository:
         """Newest first: the first is the one the platform signs owners' URLs with."""
         return self.session.scalars(
             select(SigningKey)
-            .where(SigningKey.owner_id == owner_id)
-            .order_by(SigningKey.created_at.desc(), SigningKey.id)
+            .where(signing_keys.c.owner_id == owner_id)
+            .order_by(signing_keys.c.created_at.desc(), signing_keys.c.id)
         ).all()
 
     def get_owned(self, key_id: uuid.UUID, owner_id: uuid.UUID) -> SigningKey | None:
@@ -32,7 +33,7 @@ class SigningKeyRepository:
         self.session.delete(key)
 
     def delete_of_owner(self, owner_id: uuid.UUID) -> None:
-        self.session.execute(delete(SigningKey).where(SigningKey.owner_id == owner_id))
+        self.session.execute(delete(SigningKey).where(signing_keys.c.owner_id == owner_id))
 
 
 class PresetRepository:
@@ -47,11 +48,11 @@ class PresetRepository:
 
     def of_owner(self, owner_id: uuid.UUID) -> Sequence[Preset]:
         return self.session.scalars(
-            select(Preset).where(Preset.owner_id == owner_id).order_by(Preset.name)
+            select(Preset).where(presets.c.owner_id == owner_id).order_by(presets.c.name)
         ).all()
 
     def delete(self, preset: Preset) -> None:
         self.session.delete(preset)
 
     def delete_of_owner(self, owner_id: uuid.UUID) -> None:
-        self.session.execute(delete(Preset).where(Preset.owner_id == owner_id))
+        self.session.execute(delete(Preset).where(presets.c.owner_id == owner_id))

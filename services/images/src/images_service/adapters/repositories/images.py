@@ -3,9 +3,10 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from images_service.adapters.orm import images
 from images_service.domain.image import Image, ImageStatus
 
 
@@ -17,7 +18,7 @@ class ImageRepository:
         self.session.add(image)
 
     def get(self, image_id: uuid.UUID, *, for_update: bool = False) -> Image | None:
-        query = select(Image).where(Image.id == image_id)
+        query = select(Image).where(images.c.id == image_id)
         if for_update:
             query = query.with_for_update()
         return self.session.scalars(query).one_or_none()
@@ -33,25 +34,25 @@ class ImageRepository:
         self, owner_id: uuid.UUID | None, offset: int, limit: int
     ) -> tuple[Sequence[Image], int]:
         """Newest first; `owner_id=None` lists everyone's (admin)."""
-        where = [Image.status == ImageStatus.AVAILABLE]
+        where: list[ColumnElement[bool]] = [images.c.status == ImageStatus.AVAILABLE]
         if owner_id is not None:
-            where.append(Image.owner_id == owner_id)
+            where.append(images.c.owner_id == owner_id)
         total = self.session.scalar(select(func.count()).select_from(Image).where(*where)) or 0
         rows = self.session.scalars(
             select(Image)
             .where(*where)
-            .order_by(Image.created_at.desc(), Image.id.desc())
+            .order_by(images.c.created_at.desc(), images.c.id.desc())
             .offset(offset)
             .limit(limit)
         ).all()
         return rows, total
 
     def of_owner(self, owner_id: uuid.UUID) -> Sequence[Image]:
-        return self.session.scalars(select(Image).where(Image.owner_id == owner_id)).all()
+        return self.session.scalars(select(Image).where(images.c.owner_id == owner_id)).all()
 
     def deleting(self, limit: int) -> Sequence[Image]:
         return self.session.scalars(
-            select(Image).where(Image.status == ImageStatus.DELETING).limit(limit)
+            select(Image).where(images.c.status == ImageStatus.DELETING).limit(limit)
         ).all()
 
     def delete(self, image: Image) -> None:

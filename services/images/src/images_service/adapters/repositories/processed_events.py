@@ -2,8 +2,9 @@
 
 import uuid
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -23,10 +24,10 @@ class ProcessedEventRepository:
             .values(event_id=event_id)
             .on_conflict_do_nothing(index_elements=["event_id"])
         )
-        return result.rowcount == 1
+        return cast(CursorResult[Any], result).rowcount == 1
 
     def prune(self, processed_before: datetime) -> int:
         result = self.session.execute(
             delete(processed_events).where(processed_events.c.processed_at < processed_before)
         )
-        return result.rowcount
+        return cast(CursorResult[Any], result).rowcount

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from images_service.adapters.orm import images, transformations
 from images_service.domain.image import Image
 from images_service.domain.transformation import Transformation, TransformationStatus
 
@@ -21,7 +22,7 @@ class TransformationRepository:
     def get(
         self, transformation_id: uuid.UUID, *, for_update: bool = False
     ) -> Transformation | None:
-        query = select(Transformation).where(Transformation.id == transformation_id)
+        query = select(Transformation).where(transformations.c.id == transformation_id)
         if for_update:
             query = query.with_for_update()
         return self.session.scalars(query).one_or_none()
@@ -37,15 +38,15 @@ class TransformationRepository:
     def by_variant(self, image_id: uuid.UUID, variant_key: str) -> Transformation | None:
         return self.session.scalars(
             select(Transformation).where(
-                Transformation.image_id == image_id, Transformation.variant_key == variant_key
+                transformations.c.image_id == image_id, transformations.c.variant_key == variant_key
             )
         ).one_or_none()
 
     def of_image(self, image_id: uuid.UUID) -> Sequence[Transformation]:
         return self.session.scalars(
             select(Transformation)
-            .where(Transformation.image_id == image_id)
-            .order_by(Transformation.created_at)
+            .where(transformations.c.image_id == image_id)
+            .order_by(transformations.c.created_at)
         ).all()
 
     def of_owner(
@@ -54,9 +55,9 @@ class TransformationRepository:
         """The owner's transformations in these statuses, oldest first (for live catch-up)."""
         return self.session.scalars(
             select(Transformation)
-            .join(Image, Image.id == Transformation.image_id)
-            .where(Image.owner_id == owner_id, Transformation.status.in_(statuses))
-            .order_by(Transformation.created_at)
+            .join(Image, images.c.id == transformations.c.image_id)
+            .where(images.c.owner_id == owner_id, transformations.c.status.in_(statuses))
+            .order_by(transformations.c.created_at)
             .limit(limit)
         ).all()
 
@@ -65,8 +66,8 @@ class TransformationRepository:
         return self.session.scalars(
             select(Transformation)
             .where(
-                Transformation.last_requested_at < requested_before,
-                Transformation.status.in_(
+                transformations.c.last_requested_at < requested_before,
+                transformations.c.status.in_(
                     [TransformationStatus.SUCCEEDED, TransformationStatus.FAILED]
                 ),
             )
@@ -80,9 +81,9 @@ class TransformationRepository:
         """Variant keys referenced by other rows (identical bytes share content addresses)."""
         if not keys:
             return set()
-        query = select(Transformation.variant_key).where(Transformation.variant_key.in_(keys))
+        query = select(transformations.c.variant_key).where(transformations.c.variant_key.in_(keys))
         if excluding_images:
-            query = query.where(Transformation.image_id.not_in(excluding_images))
+            query = query.where(transformations.c.image_id.not_in(excluding_images))
         return set(self.session.scalars(query).all())
 
     def delete(self, transformation: Transformation) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from images_service.adapters.orm import uploads
 from images_service.domain.upload import Upload
 
 
@@ -19,7 +20,7 @@ class UploadRepository:
 
     def get_owned(self, upload_id: uuid.UUID, owner_id: uuid.UUID) -> Upload | None:
         upload = self.session.scalars(
-            select(Upload).where(Upload.id == upload_id).with_for_update()
+            select(Upload).where(uploads.c.id == upload_id).with_for_update()
         ).one_or_none()
         if upload is None or upload.owner_id != owner_id:
             return None
@@ -28,13 +29,13 @@ class UploadRepository:
     def expired_before(self, moment: datetime, limit: int) -> Sequence[Upload]:
         return self.session.scalars(
             select(Upload)
-            .where(Upload.expires_at < moment)
+            .where(uploads.c.expires_at < moment)
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
 
     def of_owner(self, owner_id: uuid.UUID) -> Sequence[Upload]:
-        return self.session.scalars(select(Upload).where(Upload.owner_id == owner_id)).all()
+        return self.session.scalars(select(Upload).where(uploads.c.owner_id == owner_id)).all()
 
     def delete(self, upload: Upload) -> None:
         self.session.delete(upload)

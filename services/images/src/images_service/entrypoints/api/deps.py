@@ -2,7 +2,7 @@
 
 import hmac
 import uuid
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Header, Request
 
@@ -19,7 +19,7 @@ from platform_common.security.tokens import TokenClaims
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    return cast(Settings, request.app.state.settings)
 
 
 def get_uow(request: Request) -> ImagesUnitOfWork:
@@ -28,15 +28,15 @@ def get_uow(request: Request) -> ImagesUnitOfWork:
 
 
 def get_storage(request: Request) -> ObjectStorage:
-    return request.app.state.storage
+    return cast(ObjectStorage, request.app.state.storage)
 
 
 def get_relay(request: Request) -> OutboxRelay:
-    return request.app.state.relay
+    return cast(OutboxRelay, request.app.state.relay)
 
 
 def get_signals(request: Request) -> StatusSignals:
-    return request.app.state.status_signals
+    return cast(StatusSignals, request.app.state.status_signals)
 
 
 def get_limits(settings: Annotated[Settings, Depends(get_settings)]) -> UploadLimits:

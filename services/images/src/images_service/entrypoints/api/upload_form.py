@@ -5,7 +5,7 @@ disk), so the body is never held in memory; wrapping the request stream in a byt
 the 413 come as soon as the limit is passed, not after the whole body arrived.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -31,7 +31,7 @@ class MultipartRequired(AppError):
 
 async def _limited(
     stream: AsyncIterator[bytes], limit: int, file_limit: int
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     received = 0
     async for chunk in stream:
         received += len(chunk)

@@ -5,6 +5,8 @@ Revises: 0001
 Create Date: 2026-12-01
 """
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def _created(name: str) -> sa.Column:
+def _created(name: str) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)
 
 

@@ -4,12 +4,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from images_service.webhooks.adapters.orm import webhook_deliveries
+from images_service.webhooks.adapters.orm import (
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_endpoints,
+)
 from images_service.webhooks.domain.model import Attempt, Delivery, DeliveryStatus, Endpoint
 
 
@@ -26,16 +31,18 @@ class EndpointRepository:
 
     def of_owner(self, owner_id: uuid.UUID) -> Sequence[Endpoint]:
         return self.session.scalars(
-            select(Endpoint).where(Endpoint.owner_id == owner_id).order_by(Endpoint.created_at)
+            select(Endpoint)
+            .where(webhook_endpoints.c.owner_id == owner_id)
+            .order_by(webhook_endpoints.c.created_at)
         ).all()
 
     def subscribed(self, owner_id: uuid.UUID, since: datetime) -> Sequence[Endpoint]:
         """Enabled endpoints that existed when an event happened (no history for new ones)."""
         return self.session.scalars(
             select(Endpoint).where(
-                Endpoint.owner_id == owner_id,
-                Endpoint.enabled.is_(True),
-                Endpoint.created_at <= since,
+                webhook_endpoints.c.owner_id == owner_id,
+                webhook_endpoints.c.enabled.is_(True),
+                webhook_endpoints.c.created_at <= since,
             )
         ).all()
 
@@ -55,15 +62,15 @@ class DeliveryRepository:
             .values(**values)
             .on_conflict_do_nothing(constraint="uq_webhook_deliveries_endpoint_event")
         )
-        return bool(result.rowcount)
+        return bool(cast(CursorResult[Any], result).rowcount)  # an INSERT's result has one
 
     def get(
         self, delivery_id: uuid.UUID, endpoint_id: uuid.UUID | None = None, *,
         for_update: bool = False,
     ) -> Delivery | None:  # fmt: skip
-        query = select(Delivery).where(Delivery.id == delivery_id)
+        query = select(Delivery).where(webhook_deliveries.c.id == delivery_id)
         if endpoint_id is not None:
-            query = query.where(Delivery.endpoint_id == endpoint_id)
+            query = query.where(webhook_deliveries.c.endpoint_id == endpoint_id)
         if for_update:
             query = query.with_for_update()
         return self.session.scalars(query).one_or_none()
@@ -71,27 +78,29 @@ class DeliveryRepository:
     def of_endpoint(
         self, endpoint_id: uuid.UUID, status: str | None, limit: int
     ) -> Sequence[Delivery]:
-        query = select(Delivery).where(Delivery.endpoint_id == endpoint_id)
+        query = select(Delivery).where(webhook_deliveries.c.endpoint_id == endpoint_id)
         if status is not None:
-            query = query.where(Delivery.status == status)
+            query = query.where(webhook_deliveries.c.status == status)
         return self.session.scalars(
-            query.order_by(Delivery.created_at.desc(), Delivery.id).limit(limit)
+            query.order_by(webhook_deliveries.c.created_at.desc(), webhook_deliveries.c.id).limit(
+                limit
+            )
         ).all()
 
     def claim_due(self, now: datetime, limit: int) -> Sequence[tuple[Delivery, Endpoint]]:
         """Due deliveries of enabled endpoints, locked; SKIP LOCKED lets replicas share them."""
         return self.session.execute(
             select(Delivery, Endpoint)
-            .join(Endpoint, Endpoint.id == Delivery.endpoint_id)
+            .join(Endpoint, webhook_endpoints.c.id == webhook_deliveries.c.endpoint_id)
             .where(
-                Delivery.status == DeliveryStatus.PENDING,
-                Delivery.next_attempt_at <= now,
-                Endpoint.enabled.is_(True),
+                webhook_deliveries.c.status == DeliveryStatus.PENDING,
+                webhook_deliveries.c.next_attempt_at <= now,
+                webhook_endpoints.c.enabled.is_(True),
             )
-            .order_by(Delivery.next_attempt_at)
+            .order_by(webhook_deliveries.c.next_attempt_at)
             .limit(limit)
             .with_for_update(of=webhook_deliveries, skip_locked=True)
-        ).all()  # type: ignore[return-value]
+        ).all()
 
 
 class AttemptRepository:
@@ -106,6 +115,6 @@ class AttemptRepository:
             return []
         return self.session.scalars(
             select(Attempt)
-            .where(Attempt.delivery_id.in_(delivery_ids))
-            .order_by(Attempt.attempted_at)
+            .where(webhook_attempts.c.delivery_id.in_(delivery_ids))
+            .order_by(webhook_attempts.c.attempted_at)
         ).all()

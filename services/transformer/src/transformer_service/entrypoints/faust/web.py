@@ -26,7 +26,7 @@ web.include_router(
 serve_asgi(app, web, log_config=None, access_log=False)
 
 
-@app.timer(interval=5.0)
+@app.timer(interval=5.0)  # type: ignore[untyped-decorator]  # faust's decorators are unannotated
 async def measure_consumer_lag() -> None:
     """Requests waiting in this worker's partitions (best effort: Faust internals may change)."""
     consumer = app.consumer

@@ -62,7 +62,11 @@ def refresh(
     body: RefreshRequest | None = None,
 ) -> TokenResponse:
     from_body = body is not None and body.refresh_token is not None
-    token = body.refresh_token if from_body else request.cookies.get(REFRESH_TOKEN_COOKIE)
+    token = (
+        body.refresh_token
+        if body is not None and from_body
+        else request.cookies.get(REFRESH_TOKEN_COOKIE)
+    )
     if not token:
         raise Unauthorized(
             'Send the refresh token in the body ({"refresh_token": ...}) or its cookie',

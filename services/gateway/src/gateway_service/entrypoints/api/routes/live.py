@@ -2,8 +2,8 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Coroutine
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, WebSocket
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -38,7 +38,9 @@ async def _admit(gateway: Gateway, token: str | None, client_host: str) -> Token
     return claims
 
 
-def _catch_up(gateway: Gateway, claims: TokenClaims, token: str, last_event_id: str | None):
+def _catch_up(
+    gateway: Gateway, claims: TokenClaims, token: str, last_event_id: str | None
+) -> Coroutine[Any, Any, list[LiveMessage]]:
     upstreams = gateway.upstreams
     pending_path = gateway.settings.images_pending_transformations_path
     pending_url = str(upstreams.urls[Upstream.IMAGES].join(pending_path))
@@ -79,8 +81,8 @@ async def live_events(
     async def stream() -> AsyncIterator[ServerSentEvent]:
         LIVE_CONNECTIONS.labels("sse").inc()
         try:
-            for message in await _catch_up(gateway, claims, token, last_event_id):
-                yield _server_sent(message)
+            for missed in await _catch_up(gateway, claims, token, last_event_id):
+                yield _server_sent(missed)
             # None: this client fell behind; ending the stream makes it reconnect and catch up.
             while (message := await subscription.next()) is not None:
                 yield _server_sent(message)

@@ -131,11 +131,11 @@ async def transform_image(
         # On the event loop (the relay's wake-up event is not thread-safe): publish now
         # rather than at the relay's next poll.
         relay.wake()
-    body = TransformationPublic.of(transformation)
+    public = TransformationPublic.of(transformation)
     return JSONResponse(
-        body.model_dump(mode="json"),
+        public.model_dump(mode="json"),
         status_code=202 if new_work else 200,
-        headers={"Location": body.links["self"]},
+        headers={"Location": public.links["self"]},
     )
 
 
