@@ -136,7 +136,7 @@ k8s:
 	@deploy/k8s/kustomize.sh build deploy/k8s/overlays/$(OVERLAY)
 
 clean:
-	rm -rf .stack .pytest_cache .ruff_cache
+	rm -rf .stack .pytest_cache .ruff_cache .mypy_cache
 
 distclean: clean
 	rm -rf $(VENV) $(TOOLS) deploy/local/.cache

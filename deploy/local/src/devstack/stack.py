@@ -90,7 +90,7 @@ class Stack:
         component.start()
 
     def env(self) -> dict[str, str]:
-        """What a service needs to find the stack (see DESIGN.md's settings)."""
+        """What a service needs to find the stack (the settings deploy/SETTINGS.md lists)."""
         return {
             "ENVIRONMENT": self.config.environment,
             "KAFKA_BOOTSTRAP_SERVERS": self.kafka.bootstrap_servers,

@@ -39,13 +39,16 @@ def create_service_app(
     csrf_origin_check: bool = True,
     builtin_docs: bool = True,
     body_limit: BodyLimit | None = None,
+    token_verifier: TokenVerifier | None = None,
 ) -> FastAPI:
     """`csrf_origin_check`: refuse cookie-authenticated state-changing requests from foreign
     origins (see security/csrf.py). On by default: every service accepts the cookie, so each
     defends itself rather than trusting that only the gateway can reach it.
     `builtin_docs=False` leaves /docs and /openapi.json to the service (the gateway merges).
     `body_limit`: the largest body per (method, path); `settings.max_body_bytes` everywhere by
-    default (routes that take files pass their own)."""
+    default (routes that take files pass their own).
+    `token_verifier`: the one the service already built for itself (the gateway's edge), so a
+    process has one verifier and one Redis pool; otherwise one is built from the settings."""
     configure_logging(settings.service_name, settings.log_level)
     configure_tracing(settings)
     app = FastAPI(
@@ -61,7 +64,9 @@ def create_service_app(
     )
     install_openapi_conventions(app)
     app.state.settings = settings
-    app.state.token_verifier = TokenVerifier(settings, RevocationList(settings.redis_url))
+    app.state.token_verifier = token_verifier or TokenVerifier(
+        settings, RevocationList(settings.redis_url)
+    )
     install_error_handlers(app)
     app.include_router(health_router(readiness_checks))
     for router in routers:

@@ -1,4 +1,4 @@
-"""The Kafka contracts: a versioned envelope and the events named in DESIGN.md.
+"""The Kafka contracts: a versioned envelope and the events the services exchange.
 
 Values are JSON envelopes {"type", "version", "id", "occurred_at", "trace", "data"}; keys are the
 image id (transform topics) or the user id (user events), so one entity's events stay ordered.

@@ -61,12 +61,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body_limit=upload_body_limit(settings.max_body_bytes, settings.max_upload_bytes),
         # The edge refuses cookie-authenticated writes from foreign origins (CSRF), on top of
         # the cookie's SameSite=Lax; Bearer-authenticated and same-origin requests pass.
+        csrf_origin_check=True,
+        token_verifier=verifier,  # one verifier (and Redis pool) for the edge and the routes
     )
     app.state.gateway = gateway
     # The edge serves /metrics on its metrics port only (adapters/metrics_server.py): on the
     # public port it is an unknown path, matched before the shared health router's.
     app.router.routes.insert(0, Route("/metrics", _not_found, include_in_schema=False))
-    app.state.token_verifier = verifier  # one verifier (and Redis pool) for edge and routes
     # First in line: most requests are proxied, and no gateway route shares their prefixes.
     app.router.routes[:0] = proxy_routes(gateway) + delivery_routes(gateway)
     app.router.default = rate_limited_not_found(gateway, app.router.default)

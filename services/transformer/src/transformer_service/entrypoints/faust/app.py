@@ -8,9 +8,6 @@ import faust
 from transformer_service.config import get_settings
 
 settings = get_settings()
-DATA_DIR = (
-    Path(tempfile.gettempdir()) / f"faust-{settings.faust_app_id}-{settings.transformer_web_port}"
-)
 
 
 def broker_urls(bootstrap_servers: str) -> list[str]:
