@@ -46,7 +46,9 @@ def measure_in_process(source: bytes) -> dict[tuple[str, str], tuple[float, floa
         spec = TransformSpec.model_validate(spec_json)
         methods = {
             "raw pyvips (floor)": lambda c=chain: raw_pyvips(c, source),
-            "transformer pipeline": lambda s=spec: run_pipeline(Job(source, s)).data,
+            "transformer pipeline": lambda s=spec: (
+                run_pipeline(Job(source, s, s.resolve_format("jpeg"))).data
+            ),
             "Pillow": lambda c=chain: pillow(c, source),
         }
         samples: dict[str, list[tuple[float, float]]] = {name: [] for name in methods}
@@ -73,7 +75,8 @@ from platform_common.transform_spec import TransformSpec
 from transformer_service.domain.pipeline import Job, run_pipeline
 from bench.transformer_chains import SPECS
 data = sys.stdin.buffer.read()
-run_pipeline(Job(data, TransformSpec.model_validate(SPECS[sys.argv[1]])))
+spec = TransformSpec.model_validate(SPECS[sys.argv[1]])
+run_pipeline(Job(data, spec, spec.resolve_format("jpeg")))
 status = open("/proc/self/status").read()
 print(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1))
 """

@@ -103,7 +103,7 @@ async def serve_variant(
             request,
             context.storage,
             context.settings,
-            key=transformation.result_key or transformation.variant_key,
+            key=transformation.variant_key,
             media_type=MEDIA_TYPES.get(
                 transformation.result_format or "", "application/octet-stream"
             ),
