@@ -33,7 +33,6 @@ from platform_common.transform_spec import (
     OnTheFlyParams,
     TransformSpec,
     describe_errors,
-    spec_from_query,
 )
 
 
@@ -79,7 +78,7 @@ def spec_of(params: OnTheFlyQuery, uow: ImagesUnitOfWork, owner: uuid.UUID) -> T
             )
         return preset_spec(uow, owner, valid_name(params.preset))
     try:
-        return spec_from_query(given)
+        return params.spec()  # parsed once, by FastAPI, into the typed parameters
     except ValidationError as exc:
         raise InvalidRequest(f"Invalid variant parameters: {describe_errors(exc)}") from exc
 
