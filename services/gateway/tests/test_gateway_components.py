@@ -8,7 +8,7 @@ import pytest
 
 from gateway_service.adapters.rate_limiter import RateLimiter
 from gateway_service.adapters.variant_cache import CachedVariant, VariantCache
-from gateway_service.domain.live import LiveTransformation, live_message_from, status_snapshot
+from gateway_service.domain.live import live_message_from, status_snapshot
 from gateway_service.domain.rate_policy import LimitCategory
 from gateway_service.service_layer.edge_auth import EdgeAuthenticator
 from gateway_service.service_layer.live_hub import LiveHub
@@ -17,6 +17,7 @@ from platform_common.events import Envelope, TransformSucceeded, UserDeleted
 from platform_common.security.dependencies import token_from_headers
 from platform_common.security.tokens import TokenVerifier, issue_token
 from platform_common.settings import BaseServiceSettings
+from platform_common.transformation_shape import TransformationUpdate
 
 
 def succeeded(owner: str) -> Envelope:
@@ -67,7 +68,7 @@ def test_a_snapshot_has_the_same_shape_as_a_pushed_event():
     pushed = json.loads(live_message_from(succeeded(owner)).json)["data"]  # type: ignore[union-attr]
     # As images answers GET /images/transformations: the REST shape, with more fields.
     rest = {**pushed, "status": "processing", "result": None, "spec": {}, "etag": '"e"'}
-    snapshot = json.loads(status_snapshot(owner, LiveTransformation.model_validate(rest)).json)
+    snapshot = json.loads(status_snapshot(owner, TransformationUpdate.model_validate(rest)).json)
     assert set(snapshot["data"]) == set(pushed)
     assert snapshot["data"]["links"] == pushed["links"]
 

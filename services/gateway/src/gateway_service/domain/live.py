@@ -7,51 +7,20 @@ Internal facts of the events (owner ids, S3 keys, timings) never reach a client.
 """
 
 import json
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from platform_common.events import Envelope, TransformFailed, TransformStarted, TransformSucceeded
+from platform_common.transformation_shape import (
+    TransformationError,
+    TransformationResult,
+    TransformationUpdate,
+    transformation_links,
+)
 
 LIVE_EVENT_TYPES = frozenset({TransformStarted.type, TransformSucceeded.type, TransformFailed.type})
 STATUS_SNAPSHOT_TYPE = "TransformationStatus"
-
-
-class LiveResult(BaseModel):
-    format: str
-    width: int
-    height: int
-    bytes: int
-
-
-class LiveError(BaseModel):
-    code: str
-    message: str | None
-
-
-class LiveTransformation(BaseModel):
-    """The fields of the REST API's transformation that live messages carry, with its names.
-
-    Snapshots are read through it too (extra fields ignored), so both kinds look the same."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    id: uuid.UUID
-    image_id: uuid.UUID
-    status: str
-    result: LiveResult | None = None
-    error: LiveError | None = None
-    updated_at: datetime
-    links: dict[str, str]
-
-
-def transformation_links(image_id: uuid.UUID, transformation_id: uuid.UUID) -> dict[str, str]:
-    """As the REST API links them (through this gateway, the same paths)."""
-    base = f"/images/{image_id}/transformations/{transformation_id}"
-    return {"self": base, "content": f"{base}/content", "image": f"/images/{image_id}"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,20 +37,20 @@ def _message(id_: str | None, type_: str, owner_id: str, body: dict[str, Any]) -
 
 def _public(
     event: TransformStarted | TransformSucceeded | TransformFailed, at: datetime
-) -> LiveTransformation:
+) -> TransformationUpdate:
     status = "processing"  # TransformStarted
-    result: LiveResult | None = None
-    error: LiveError | None = None
+    result: TransformationResult | None = None
+    error: TransformationError | None = None
     match event:
         case TransformSucceeded():
             status = "succeeded"
-            result = LiveResult(
+            result = TransformationResult(
                 format=event.format, width=event.width, height=event.height, bytes=event.bytes
             )
         case TransformFailed():
             status = "failed"
-            error = LiveError(code=event.error_code, message=event.message)
-    return LiveTransformation(
+            error = TransformationError(code=event.error_code, message=event.message)
+    return TransformationUpdate(
         id=event.transformation_id,
         image_id=event.image_id,
         status=status,
@@ -110,7 +79,7 @@ def live_message_from(envelope: Envelope) -> LiveMessage | None:
     return _message(str(envelope.id), envelope.type, str(event.owner_id), body)
 
 
-def status_snapshot(owner_id: str, transformation: LiveTransformation) -> LiveMessage:
+def status_snapshot(owner_id: str, transformation: TransformationUpdate) -> LiveMessage:
     """A transformation's current state as images reports it, sent when a client (re)connects."""
     data = transformation.model_dump(mode="json")
     body = {"type": STATUS_SNAPSHOT_TYPE, "id": None, "data": data}

@@ -9,8 +9,9 @@ import logging
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from gateway_service.domain.live import LiveMessage, LiveTransformation, status_snapshot
+from gateway_service.domain.live import LiveMessage, status_snapshot
 from gateway_service.service_layer.live_hub import LiveHub
+from platform_common.transformation_shape import TransformationUpdate
 
 log = logging.getLogger(__name__)
 SNAPSHOT_TIMEOUT_SECONDS = 3.0
@@ -19,7 +20,7 @@ SNAPSHOT_TIMEOUT_SECONDS = 3.0
 class PendingTransformations(BaseModel):
     """What images answers for `GET /images/transformations?status=unfinished`."""
 
-    items: list[LiveTransformation]
+    items: list[TransformationUpdate]
 
 
 async def pending_snapshot(
