@@ -2,12 +2,12 @@
 
 import hashlib
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from platform_common.transform_spec.operations import MAX_DIMENSION, Fit, Resize
-from platform_common.transform_spec.output import OutputFormat, OutputOptions, normalise_format
+from platform_common.transform_spec.operations import MAX_DIMENSION, AnyOperation, Fit, Resize
+from platform_common.transform_spec.output import OutputFormat, OutputOptions
 from platform_common.transform_spec.spec import TransformSpec
 
 # Bumped when an operation's meaning changes, so old variants are not served for new semantics.
@@ -60,15 +60,16 @@ class OnTheFlyParams(BaseModel):
         original). Built from the typed values: the query is not parsed again."""
         if self.w is None and self.h is None and self.format is None and self.q is None:
             return None
-        operations = []
+        operations: list[AnyOperation] = []
         if self.w or self.h:
-            fit: dict[str, Fit] = {"fit": self.fit} if self.fit else {}
+            fit: dict[str, Any] = {"fit": self.fit} if self.fit else {}
             operations.append(Resize(width=self.w, height=self.h, **fit))
-        output = OutputOptions(
-            format=normalise_format(self.format) if self.format else None,  # type: ignore[arg-type]
-            **({"quality": self.q} if self.q else {}),
-        )
-        return TransformSpec(operations=operations, output=output)
+        output: dict[str, Any] = {}  # unset ones keep OutputOptions' defaults
+        if self.format:
+            output["format"] = self.format  # "jpg" is normalised by OutputOptions
+        if self.q:
+            output["quality"] = self.q
+        return TransformSpec(operations=operations, output=OutputOptions(**output))
 
 
 def spec_from_query(params: Mapping[str, str]) -> TransformSpec | None:
