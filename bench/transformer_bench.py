@@ -41,7 +41,7 @@ def timed(fn: Callable[[], bytes]) -> tuple[float, float]:
 
 
 def _pipeline_bytes(source: bytes, spec: TransformSpec) -> bytes:
-    return run_pipeline(Job(source, spec)).data
+    return run_pipeline(Job(source, spec, spec.resolve_format("jpeg"))).data
 
 
 def measure_in_process(source: bytes) -> dict[tuple[str, str], tuple[float, float]]:
@@ -78,7 +78,8 @@ from platform_common.transform_spec import TransformSpec
 from transformer_service.domain.pipeline import Job, run_pipeline
 from bench.transformer_chains import SPECS
 data = sys.stdin.buffer.read()
-run_pipeline(Job(data, TransformSpec.model_validate(SPECS[sys.argv[1]])))
+spec = TransformSpec.model_validate(SPECS[sys.argv[1]])
+run_pipeline(Job(data, spec, spec.resolve_format("jpeg")))
 status = open("/proc/self/status").read()
 print(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1))
 """

@@ -111,7 +111,8 @@ def _requests(
                 source_key=source_key,
                 source_checksum=source_sha256,  # the worker renders only verified bytes
                 variant_key=variant_key(address, spec, "jpeg"),
-                spec=SPECS[chain],
+                spec=spec,
+                output_format=spec.resolve_format("jpeg"),
                 requested_at=datetime.now(UTC),
             )
         )

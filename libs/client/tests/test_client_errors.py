@@ -33,7 +33,7 @@ def test_error_answers_are_typed() -> None:
 
 
 def test_live_messages_are_matched_to_their_transformation() -> None:
-    done = '{"type":"TransformSucceeded","id":"e1","data":{"transformation_id":"t1"}}'
+    done = '{"type":"TransformSucceeded","id":"e1","data":{"id":"t1","status":"succeeded"}}'
     assert event_about(done, "t1") == "TransformSucceeded"
     assert event_about(done, "t2") is None
     assert event_about('{"type":"ping"}', "t1") is None

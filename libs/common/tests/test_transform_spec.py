@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from platform_common.transform_spec import (
     MAX_OPERATIONS,
     OBJECT_FORM_ORDER,
+    OnTheFlyParams,
     TransformSpec,
     colour_rgba,
     describe_errors,
@@ -164,6 +165,15 @@ def test_on_the_fly_query_builds_a_resize_and_output() -> None:
     assert (spec.output.format, spec.output.quality) == ("webp", 70)
     assert spec_from_query({}) is None
     assert spec_from_query({"format": "jpg"}).output.format == "jpeg"
+
+
+def test_parsed_on_the_fly_parameters_give_the_spec_without_a_second_parse() -> None:
+    parsed = OnTheFlyParams(w=800, h=600, fit="cover", format="jpg", q=70)
+    spec = parsed.spec()
+    raw = {"w": "800", "h": "600", "fit": "cover", "format": "jpg", "q": "70"}
+    assert spec == spec_from_query(raw)
+    assert spec is not None and spec.output.format == "jpeg"
+    assert OnTheFlyParams().spec() is None
 
 
 def test_on_the_fly_query_errors_name_the_parameter() -> None:

@@ -1,13 +1,14 @@
 """The gateway's in-process parts: live fan-out, variant cache, rate limiter, edge auth."""
 
 import asyncio
+import json
 import uuid
 
 import pytest
 
 from gateway_service.adapters.rate_limiter import RateLimiter
 from gateway_service.adapters.variant_cache import CachedVariant, VariantCache
-from gateway_service.domain.live import live_message_from
+from gateway_service.domain.live import live_message_from, status_snapshot
 from gateway_service.domain.rate_policy import LimitCategory
 from gateway_service.service_layer.edge_auth import EdgeAuthenticator
 from gateway_service.service_layer.live_hub import LiveHub
@@ -16,6 +17,7 @@ from platform_common.events import Envelope, TransformSucceeded, UserDeleted
 from platform_common.security.dependencies import token_from_headers
 from platform_common.security.tokens import TokenVerifier, issue_token
 from platform_common.settings import BaseServiceSettings
+from platform_common.transformation_shape import TransformationUpdate
 
 
 def succeeded(owner: str) -> Envelope:
@@ -24,7 +26,6 @@ def succeeded(owner: str) -> Envelope:
             transformation_id=uuid.uuid4(),
             image_id=uuid.uuid4(),
             owner_id=uuid.UUID(owner),
-            result_key="variants/x",
             format="webp",
             width=10,
             height=10,
@@ -38,8 +39,38 @@ def test_only_transform_events_with_an_owner_become_live_messages():
     owner = str(uuid.uuid4())
     message = live_message_from(succeeded(owner))
     assert message is not None and message.owner_id == owner
-    assert message.type == "TransformSucceeded" and '"owner_id"' in message.json
+    assert message.type == "TransformSucceeded"
     assert live_message_from(Envelope.wrap(UserDeleted(user_id=uuid.uuid4()))) is None
+
+
+def test_live_messages_carry_the_public_transformation_never_internal_facts():
+    owner = str(uuid.uuid4())
+    envelope = succeeded(owner)
+    message = live_message_from(envelope)
+    assert message is not None
+    data = json.loads(message.json)["data"]
+    tid, image = envelope.data["transformation_id"], envelope.data["image_id"]
+    base = f"/images/{image}/transformations/{tid}"
+    assert data == {
+        "id": tid,
+        "image_id": image,
+        "status": "succeeded",
+        "result": {"format": "webp", "width": 10, "height": 10, "bytes": 100},
+        "error": None,
+        "updated_at": data["updated_at"],
+        "links": {"self": base, "content": f"{base}/content", "image": f"/images/{image}"},
+    }
+    assert "owner_id" not in message.json and "variants/" not in message.json
+
+
+def test_a_snapshot_has_the_same_shape_as_a_pushed_event():
+    owner = str(uuid.uuid4())
+    pushed = json.loads(live_message_from(succeeded(owner)).json)["data"]  # type: ignore[union-attr]
+    # As images answers GET /images/transformations: the REST shape, with more fields.
+    rest = {**pushed, "status": "processing", "result": None, "spec": {}, "etag": '"e"'}
+    snapshot = json.loads(status_snapshot(owner, TransformationUpdate.model_validate(rest)).json)
+    assert set(snapshot["data"]) == set(pushed)
+    assert snapshot["data"]["links"] == pushed["links"]
 
 
 async def test_each_user_receives_only_their_own_messages():

@@ -26,7 +26,6 @@ def succeeded(owner_id: str, image_id: uuid.UUID) -> Envelope:
             transformation_id=uuid.uuid4(),
             image_id=image_id,
             owner_id=uuid.UUID(owner_id),
-            result_key=f"variants/{uuid.uuid4().hex}",
             format="webp",
             width=32,
             height=24,
@@ -118,12 +117,12 @@ async def test_websocket_and_sse_clients_get_only_their_own_events(
         received = await next_ws_event(ws)
         assert received["id"] == str(alice_own.id)  # bob's earlier event never reached alice
         assert received["type"] == "TransformSucceeded"
-        assert received["data"]["owner_id"] == alice["id"]
+        assert received["data"]["id"] == alice_own.data["transformation_id"]
 
         for expected in (bob_first, bob_own):  # and alice's, in between, never reached bob
             event = await asyncio.wait_for(anext(bob_events), WAIT_SECONDS)
             assert (event.event, event.id) == ("TransformSucceeded", str(expected.id))
-            assert json.loads(event.data)["data"]["owner_id"] == bob["id"]
+            assert json.loads(event.data)["data"]["id"] == expected.data["transformation_id"]
 
 
 async def test_sse_resumes_after_last_event_id(
@@ -187,10 +186,23 @@ async def test_a_real_transformation_is_pushed_to_its_owner(
         transformation_id = accepted.json()["id"]
         while True:
             event = await next_ws_event(ws)
-            if event["data"].get("transformation_id") != transformation_id:
-                continue  # a snapshot or an event of something else of hers
-            assert event["type"] in ("TransformStarted", "TransformSucceeded"), event
+            if event["data"].get("id") != transformation_id:
+                continue  # an event of something else of hers
+            assert event["type"] in (
+                "TransformationStatus",
+                "TransformStarted",
+                "TransformSucceeded",
+            )
             if event["type"] == "TransformSucceeded":
                 break
-    assert event["data"]["owner_id"] == owner["id"]
-    assert (event["data"]["format"], event["data"]["width"]) == ("png", 16)
+        # The public shape, as GET answers it, with a link to the result and no internal key.
+        shown = (await http.get(accepted.json()["links"]["self"])).json()
+        pushed = event["data"]
+        assert set(pushed) <= set(shown), set(pushed) - set(shown)
+        for field in ("id", "image_id", "status", "result", "error", "links"):
+            assert pushed[field] == shown[field], field
+        assert pushed["status"] == "succeeded"
+        assert (pushed["result"]["format"], pushed["result"]["width"]) == ("png", 16)
+        assert "variants/" not in json.dumps(event) and "owner_id" not in pushed
+        content = await http.get(pushed["links"]["content"])
+        assert content.status_code == 200 and content.headers["content-type"] == "image/png"

@@ -21,7 +21,6 @@ async def _with_variant(client, user, image, s3, settings, send_event, wait_unti
             transformation_id=uuid.UUID(created["id"]),
             image_id=uuid.UUID(image["id"]),
             owner_id=user.id,
-            result_key=key,
             format="png",
             width=1,
             height=1,

@@ -12,7 +12,7 @@ from images_service.domain.transformation import Transformation, VariantResult
 from images_service.service_layer.images import clean_filename
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
-RESULT = VariantResult("variants/abc.png", "png", 1, 1, 1)
+RESULT = VariantResult("png", 1, 1, 1)
 
 
 def _transformation() -> Transformation:
@@ -51,7 +51,7 @@ def test_success_straight_from_pending_is_fine():
     t = _transformation()
 
     assert t.mark_succeeded(RESULT, NOW)
-    assert t.result_key == "variants/abc.png"
+    assert (t.status, t.result_format) == ("succeeded", "png")
 
 
 def test_an_owner_retry_restarts_a_failed_transformation():

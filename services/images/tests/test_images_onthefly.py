@@ -20,7 +20,6 @@ async def _complete(send_event, settings, s3, user, image_id, transformation):
             transformation_id=uuid.UUID(transformation["id"]),
             image_id=uuid.UUID(image_id),
             owner_id=user.id,
-            result_key=key,
             format="webp",
             width=20,
             height=15,

@@ -36,7 +36,6 @@ async def test_variants_not_requested_for_the_retention_period_are_deleted(
                 transformation_id=uuid.UUID(created[op]["id"]),
                 image_id=uuid.UUID(image["id"]),
                 owner_id=user.id,
-                result_key=key,
                 format="png",
                 width=1,
                 height=1,

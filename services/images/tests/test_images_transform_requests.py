@@ -52,6 +52,8 @@ async def test_a_request_is_accepted_with_links_and_published(
     spec = TransformSpec.model_validate(ORDERED)
     assert data["spec"] == spec.model_dump(mode="json")
     assert data["variant_key"] == variant_key(image["checksum_sha256"], spec, "png")
+    # The typed event says which format to write; nobody parses it back out of the key.
+    assert envelope.version == 2 and envelope.event().output_format == spec.resolve_format("png")
 
 
 async def test_both_spec_forms_mean_the_same_variant(client, user, uploaded):

@@ -75,10 +75,12 @@ def test_delivery_id_is_stable_per_endpoint_and_event() -> None:
 def test_only_the_three_event_types_become_webhooks_without_internal_keys() -> None:
     owner, image, tid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     event = TransformSucceeded(
-        transformation_id=tid, image_id=image, owner_id=owner, result_key="variants/x",
+        transformation_id=tid, image_id=image, owner_id=owner,
         format="webp", width=8, height=8, bytes=10, duration_ms=5,
     )  # fmt: skip
-    succeeded = Envelope.wrap(event)
+    # As the previous release's transformer sent it, with the S3 key echoed as result_key.
+    old_data = {**event.model_dump(mode="json"), "result_key": "variants/x.webp"}
+    succeeded = Envelope(type=event.type, version=1, data=old_data)
     message = message_for(succeeded)
     assert message is not None and message.owner_id == owner
     body = json.loads(message.body)

@@ -11,7 +11,9 @@ import pyvips
 
 from platform_common.transform_spec import TransformSpec
 from transformer_service.adapters.vips_runtime import configure_libvips
+from transformer_service.domain.errors import TransformError
 from transformer_service.domain.limits import Limits
+from transformer_service.domain.loading import probe
 from transformer_service.domain.pipeline import Job, Rendered, run_pipeline
 
 MAGIC = {
@@ -50,13 +52,24 @@ def photo() -> Callable[[str], bytes]:
     return read
 
 
+def requested_format(source: bytes, spec: TransformSpec, limits: Limits | None = None) -> str:
+    """The format images would put in the request: the spec's, else the source's (images reads
+    it from the upload's header; a source nobody can read fails in the pipeline instead)."""
+    try:
+        source_format = probe(source, limits or Limits()).format
+    except TransformError:
+        source_format = None
+    return spec.resolve_format(source_format)
+
+
 @pytest.fixture(scope="session")
 def transform() -> Callable[..., Rendered]:
     def run(source: bytes, spec: dict[str, Any], **options: Any) -> Rendered:
+        """`format` defaults to what images would request: the spec's, else the source's."""
         limits = options.pop("limits", Limits())
-        return run_pipeline(
-            Job(source, TransformSpec.model_validate(spec), limits=limits, **options)
-        )
+        typed = TransformSpec.model_validate(spec)
+        fmt = options.pop("format", None) or requested_format(source, typed, limits)
+        return run_pipeline(Job(source, typed, fmt, limits=limits, **options))
 
     return run
 

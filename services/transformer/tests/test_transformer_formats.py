@@ -19,8 +19,8 @@ def test_no_format_keeps_the_source_format(photo, transform, helpers) -> None:
     assert helpers.sniff(transform(photo("rocket.jpg"), {"operations": [SMALL]}).data) == "jpeg"
 
 
-def test_the_variant_keys_format_wins_when_the_spec_keeps_the_source(photo, transform, helpers):
-    result = transform(photo("coffee.png"), {"operations": [SMALL]}, format_hint="webp")
+def test_the_requested_format_is_written_when_the_spec_keeps_the_source(photo, transform, helpers):
+    result = transform(photo("coffee.png"), {"operations": [SMALL]}, format="webp")
     assert helpers.sniff(result.data) == "webp"
 
 

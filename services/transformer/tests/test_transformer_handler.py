@@ -2,12 +2,14 @@
 idempotency, events, retries of transient failures and the dead-letter path."""
 
 import hashlib
+import json
 import uuid
 from datetime import UTC, datetime
 from importlib.resources import files
 from types import SimpleNamespace
 
 import pytest
+from pydantic import ValidationError
 
 from platform_common.events import Envelope, TransformRequested
 from platform_common.transform_spec import TransformSpec, variant_key
@@ -15,7 +17,10 @@ from transformer_service.domain.errors import SourceNotFound, StorageUnavailable
 from transformer_service.domain.limits import Limits
 from transformer_service.domain.pipeline import Job, Rendered, run_pipeline
 from transformer_service.domain.variant import StoredVariant
-from transformer_service.service_layer.handlers import handle_transform_requested
+from transformer_service.service_layer.handlers import (
+    handle_transform_requested,
+    refuse_unreadable_request,
+)
 from transformer_service.service_layer.retry import RetryPolicy
 from transformer_service.service_layer.variants import Dependencies
 
@@ -79,14 +84,16 @@ def request_for(
     source_key: str = "originals/a.jpg", spec: dict = SPEC, checksum: str | None = None
 ) -> TransformRequested:
     checksum = checksum or ROCKET_SHA256
+    typed = TransformSpec.model_validate(spec)
     return TransformRequested(
         transformation_id=uuid.uuid4(),
         image_id=uuid.uuid4(),
         owner_id=uuid.uuid4(),
         source_key=source_key,
         source_checksum=checksum,
-        variant_key=variant_key(checksum, TransformSpec.model_validate(spec), "jpeg"),
-        spec=spec,
+        variant_key=variant_key(checksum, typed, "jpeg"),
+        spec=typed,
+        output_format=typed.resolve_format("jpeg"),
         requested_at=datetime.now(UTC),
     )
 
@@ -111,9 +118,7 @@ async def test_success_stores_the_variant_and_emits_started_then_succeeded(world
     assert all(key == str(request.image_id) for key, _ in world.publisher.events)
     assert world.publisher.events[1][1].trace == {"request_id": "req-1"}
     assert (outcome.format, outcome.width, outcome.height) == ("webp", 64, 42)
-    assert outcome.result_key == request.variant_key and outcome.bytes == len(
-        world.store.objects[request.variant_key]
-    )
+    assert outcome.bytes == len(world.store.objects[request.variant_key])
 
 
 async def test_a_redelivered_request_reuses_the_stored_variant(world) -> None:
@@ -123,7 +128,7 @@ async def test_a_redelivered_request_reuses_the_stored_variant(world) -> None:
     second = await handle(request, world.deps)
     assert world.renderer.jobs == 1
     assert world.store.objects[request.variant_key] is data
-    assert (second.result_key, second.width, second.bytes) == (first.result_key, 64, first.bytes)
+    assert (second.format, second.width, second.bytes) == (first.format, 64, first.bytes)
 
 
 async def test_storage_outages_are_retried(world) -> None:
@@ -159,10 +164,27 @@ async def test_a_missing_source_is_permanent(world) -> None:
     assert world.renderer.jobs == 0
 
 
-async def test_an_invalid_spec_is_an_invalid_operation(world) -> None:
-    request = request_for().model_copy(update={"spec": {"operations": [{"op": "explode"}]}})
-    outcome = await handle(request, world.deps)
+async def test_a_spec_this_release_cannot_read_fails_and_its_requester_is_told(world) -> None:
+    # Validated once, by the producer: a spec the transformer cannot read (an operation of a
+    # newer release) is refused as the envelope is read, never re-validated later from a dict.
+    request = request_for()
+    data = {**request.model_dump(mode="json"), "spec": {"operations": [{"op": "explode"}]}}
+    envelope = Envelope(type=request.type, version=request.version, data=data)
+    with pytest.raises(ValidationError) as unreadable:
+        envelope.event()
+    outcome = await refuse_unreadable_request(envelope, unreadable.value, world.deps)
+    assert outcome is not None and outcome.transformation_id == request.transformation_id
     assert outcome.error_code == "invalid_operation" and "explode" in outcome.message
+    assert world.publisher.types() == ["TransformFailed"] and world.renderer.jobs == 0
+    assert world.publisher.dead[0][1].data["request"]["data"]["spec"] == data["spec"]
+
+
+async def test_a_request_without_ids_is_left_to_the_raw_dead_letter(world) -> None:
+    envelope = Envelope(type="TransformRequested", version=2, data={"spec": {}})
+    with pytest.raises(ValidationError) as unreadable:
+        envelope.event()
+    assert await refuse_unreadable_request(envelope, unreadable.value, world.deps) is None
+    assert not world.publisher.events and not world.publisher.dead
 
 
 async def test_an_unforeseen_error_is_reported_without_details(world) -> None:
@@ -185,3 +207,39 @@ async def test_a_source_that_is_not_the_verified_upload_is_never_rendered(world,
     assert (outcome.error_code, outcome.retryable) == ("source_checksum_mismatch", False)
     assert world.renderer.jobs == 0
     assert request.variant_key not in world.store.objects
+
+
+def _as_version_1(request: TransformRequested) -> bytes:
+    """The request as the previous release of images wrote it: the spec as a plain dict and no
+    output format (the transformer read it back out of the variant key's extension)."""
+    data = request.model_dump(mode="json")
+    del data["output_format"]
+    old = Envelope(type=request.type, version=2, data=data).model_dump(mode="json")
+    return json.dumps({**old, "version": 1}).encode()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [SPEC, {"operations": [{"op": "resize", "width": 64}]}],  # the second keeps the source's
+    ids=["explicit format", "source format"],
+)
+async def test_a_version_1_request_is_accepted_and_handled_the_same(world, spec) -> None:
+    """A rolling deploy: images still on the previous release while the transformer is new."""
+    current = request_for(spec=spec)
+    envelope = Envelope.from_bytes(_as_version_1(current))
+    upgraded = envelope.event()
+    assert upgraded == current
+    old_outcome = await handle_transform_requested(envelope, upgraded, world.deps)
+    old_bytes = world.store.objects.pop(current.variant_key)
+    world.store.variants.clear()
+    new_outcome = await handle(current, world.deps)
+    assert world.renderer.jobs == 2
+    assert old_outcome.model_dump(exclude={"duration_ms"}) == new_outcome.model_dump(
+        exclude={"duration_ms"}
+    )
+    assert world.store.objects[current.variant_key] == old_bytes
+    assert new_outcome.format == current.output_format == spec_format(spec)
+
+
+def spec_format(spec: dict) -> str:
+    return TransformSpec.model_validate(spec).resolve_format("jpeg")

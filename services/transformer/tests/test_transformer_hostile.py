@@ -51,6 +51,12 @@ def pool() -> Iterator[PipelinePool]:
     pool.close()
 
 
+def job_of(source: bytes, spec: dict, limits: Limits | None = None) -> Job:
+    """These jobs fail before encoding, or name their format (the good one is WebP)."""
+    typed = TransformSpec.model_validate(spec)
+    return Job(source, typed, typed.resolve_format("png"), limits=limits or Limits())
+
+
 def hostile_cases(photo) -> list[tuple[str, bytes, dict, str]]:
     rocket = photo("rocket.jpg")
     return [
@@ -76,7 +82,7 @@ def hostile_cases(photo) -> list[tuple[str, bytes, dict, str]]:
 
 
 async def good_job_succeeds(pool: PipelinePool, photo) -> None:
-    job = Job(photo("chelsea.png"), TransformSpec.model_validate(RESIZE))
+    job = job_of(photo("chelsea.png"), RESIZE)
     result = await pool.run(job)
     assert (result.format, result.width) == ("webp", 100)
 
@@ -84,7 +90,7 @@ async def good_job_succeeds(pool: PipelinePool, photo) -> None:
 async def test_each_hostile_input_fails_cleanly_and_the_worker_goes_on(pool, photo) -> None:
     limits = Limits(max_output_pixels=20_000_000)
     for name, source, spec, code in hostile_cases(photo):
-        job = Job(source, TransformSpec.model_validate(spec), limits=limits)
+        job = job_of(source, spec, limits=limits)
         with pytest.raises(TransformError) as caught:
             await pool.run(job)
         assert caught.value.code == code, name
@@ -94,7 +100,7 @@ async def test_each_hostile_input_fails_cleanly_and_the_worker_goes_on(pool, pho
 
 
 async def test_the_pixel_limit_is_checked_before_decoding(pool, photo) -> None:
-    job = Job(photo("rocket.jpg"), TransformSpec.model_validate(RESIZE), limits=Limits(100_000))
+    job = job_of(photo("rocket.jpg"), RESIZE, limits=Limits(100_000))
     with pytest.raises(TransformError, match=r"640x427 \(0.3 MP\); the limit is 0 MP") as caught:
         await pool.run(job)
     assert caught.value.code == "source_too_large"
@@ -112,7 +118,7 @@ async def test_a_job_over_its_time_limit_is_stopped_and_the_pool_recovers(pool, 
     pool.timeout = 0.5
     try:
         with pytest.raises(TransformError) as caught:
-            await pool.run(Job(photo("rocket.jpg"), TransformSpec.model_validate(heavy)))
+            await pool.run(job_of(photo("rocket.jpg"), heavy))
     finally:
         pool.timeout = 30
     assert caught.value.code == "timeout"

@@ -8,7 +8,6 @@ variant exists once, at its content address, with the right bytes.
 
 import asyncio
 import hashlib
-import json
 import os
 import signal
 import socket
@@ -151,7 +150,8 @@ def requests_for(sources: dict[str, bytes], run: str) -> list[TransformRequested
     names = list(sources)
     requests = []
     for index in range(REQUESTS):
-        name, spec = names[index % len(names)], SPECS[index % len(SPECS)]
+        name = names[index % len(names)]
+        spec = TransformSpec.model_validate(SPECS[index % len(SPECS)])
         address = f"{run}-{name}"  # the content address's source part, scoped to this run
         requests.append(
             TransformRequested(
@@ -161,10 +161,9 @@ def requests_for(sources: dict[str, bytes], run: str) -> list[TransformRequested
                 source_key=f"e2e/{run}/{name}",
                 # The worker renders only bytes with the verified checksum.
                 source_checksum=hashlib.sha256(sources[name]).hexdigest(),
-                variant_key=variant_key(
-                    address, TransformSpec.model_validate(spec), name.rsplit(".")[-1]
-                ),
+                variant_key=variant_key(address, spec, name.rsplit(".")[-1]),
                 spec=spec,
+                output_format=spec.resolve_format(name.rsplit(".")[-1]),
                 requested_at=datetime.now(UTC),
             )
         )
@@ -227,14 +226,14 @@ async def test_200_requests_survive_a_worker_sigkill(stack, worker, worker_env, 
     stored = {}
     for transformation_id, events in terminal.items():
         request = by_id[transformation_id]
-        outcomes = {(e.type, e.data.get("result_key"), e.data.get("error_code")) for e in events}
+        outcomes = {(e.type, e.data.get("format"), e.data.get("error_code")) for e in events}
         assert len(outcomes) == 1, f"{transformation_id} ended differently twice: {outcomes}"
-        outcome_type, result_key, error_code = outcomes.pop()
-        if "crop" in json.dumps(request.spec):
+        outcome_type, result_format, error_code = outcomes.pop()
+        if "crop" in request.spec.canonical_json():
             assert (outcome_type, error_code) == ("TransformFailed", "invalid_operation")
         else:
-            assert outcome_type == "TransformSucceeded" and result_key == request.variant_key
-            stored[result_key] = events[0].data
+            assert outcome_type == "TransformSucceeded" and result_format == request.output_format
+            stored[request.variant_key] = events[0].data
     # One object per content address, each a decodable image matching what was reported.
     listed = s3.list_objects_v2(Bucket=settings.s3_bucket, Prefix="variants/")
     keys = {obj["Key"] for obj in listed.get("Contents", [])}
@@ -243,7 +242,7 @@ async def test_200_requests_survive_a_worker_sigkill(stack, worker, worker_env, 
         data = s3.get_object(Bucket=settings.s3_bucket, Key=key)["Body"].read()
         image = pyvips.Image.new_from_buffer(data, "")
         assert (image.width, len(data)) == (reported["width"], reported["bytes"])
-    failed_ids = {t for t, r in by_id.items() if "crop" in json.dumps(r.spec)}
+    failed_ids = {t for t, r in by_id.items() if "crop" in r.spec.canonical_json()}
     assert {e.data["transformation_id"] for e in dead_letters} == failed_ids
     await asyncio.to_thread(worker.wait_ready)  # the restarted worker is healthy
     # The restarted worker may still be working off redelivered requests (each answered from

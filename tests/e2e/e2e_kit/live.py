@@ -14,27 +14,18 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 TERMINAL = ("succeeded", "failed")
-SNAPSHOT = "TransformationStatus"
-_STATUS_BY_TYPE = {
-    "transformstarted": "processing",
-    "transformsucceeded": "succeeded",
-    "transformfailed": "failed",
-}
+SNAPSHOT = "TransformationStatus"  # the current state, sent when a client (re)connects
+LIVE_TYPES = frozenset({SNAPSHOT, "TransformStarted", "TransformSucceeded", "TransformFailed"})
 
 
 def transform_status(message: dict[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
-    """(transformation id, status, payload) for a transformation event, None for anything else
-    (heartbeats, hellos). Accepts the Kafka envelope {"type", "data"} the gateway relays."""
-    data = message.get("data")
-    payload: dict[str, Any] = data if isinstance(data, dict) else message
-    tid = payload.get("transformation_id") or message.get("transformation_id")
-    if message.get("type") == SNAPSHOT:  # the current state, sent when a client (re)connects
-        tid = payload.get("id")
-    if not tid:
+    """(transformation id, status, transformation) for a live message, None for anything else
+    (heartbeats). Every live message carries the transformation as the REST API shows it."""
+    payload = message.get("data")
+    if message.get("type") not in LIVE_TYPES or not isinstance(payload, dict):
         return None
-    kind = str(message.get("type") or message.get("event") or "").replace(".", "").replace("_", "")
-    status = _STATUS_BY_TYPE.get(kind.lower()) or payload.get("status") or message.get("status")
-    if not status:
+    tid, status = payload.get("id"), payload.get("status")
+    if not tid or not status:
         return None
     return str(tid), str(status), payload
 

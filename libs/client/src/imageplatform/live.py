@@ -31,7 +31,7 @@ def event_about(raw: str | bytes, transformation_id: str) -> str | None:
     if not isinstance(message, dict):
         return None
     data = message.get("data") or {}
-    if str(data.get("transformation_id") or data.get("id")) != transformation_id:
+    if str(data.get("id")) != transformation_id:  # every live message: the public shape
         return None
     if message.get("type") == SNAPSHOT:
         status = data.get("status")

@@ -1,18 +1,25 @@
-"""The Kafka contracts: a versioned envelope and the events the services exchange.
+"""The Kafka contracts: a versioned envelope and the platform's events.
 
 Values are JSON envelopes {"type", "version", "id", "occurred_at", "trace", "data"}; keys are the
 image id (transform topics) or the user id (user events), so one entity's events stay ordered.
 Consumers dedupe on the envelope id (at-least-once delivery end to end).
+
+A reader accepts the previous version of an event too (a rolling deploy runs old producers next
+to new consumers): the envelope upgrades it as it is read (`event_upgrades`), so no code past
+the envelope ever sees an old shape.
 """
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from platform_common.event_upgrades import upgrade
 from platform_common.request_context import current_request_id
 from platform_common.tracing import inject
+from platform_common.transform_spec import TransformSpec
+from platform_common.transform_spec.output import OutputFormat
 
 
 def utcnow() -> datetime:
@@ -28,14 +35,21 @@ class Event(BaseModel):
 
 
 class TransformRequested(Event):
+    """Render `spec` of the source into `variant_key`, encoded as `output_format`.
+
+    The spec was validated once, by the producer; the format is the one the variant key's
+    content address was made for, so the transformer never works it out again."""
+
     type: ClassVar[str] = "TransformRequested"
+    version: ClassVar[int] = 2
     transformation_id: uuid.UUID
     image_id: uuid.UUID
     owner_id: uuid.UUID
     source_key: str
     source_checksum: str
-    variant_key: str
-    spec: dict[str, Any]
+    variant_key: str  # where the result is stored: the one key of the result
+    spec: TransformSpec
+    output_format: OutputFormat
     requested_at: datetime
     # Extra source objects some operations read (an image watermark): image id -> S3 key.
     assets: dict[str, str] = Field(default_factory=dict)
@@ -50,11 +64,13 @@ class TransformStarted(Event):
 
 
 class TransformSucceeded(Event):
+    """The result is stored under the request's variant key (the requester knows it already)."""
+
     type: ClassVar[str] = "TransformSucceeded"
+    version: ClassVar[int] = 2
     transformation_id: uuid.UUID
     image_id: uuid.UUID
     owner_id: uuid.UUID
-    result_key: str
     format: str
     width: int
     height: int
@@ -129,6 +145,12 @@ class Envelope(BaseModel):
     trace: dict[str, str] = Field(default_factory=dict)
     data: dict[str, Any]
 
+    @model_validator(mode="after")
+    def _upgrade_previous_versions(self) -> "Envelope":
+        # Converted at the edge: whatever reads the envelope sees the current shape only.
+        self.version, self.data = upgrade(self.type, self.version, self.data)
+        return self
+
     @classmethod
     def wrap(cls, event: Event, trace: dict[str, str] | None = None) -> "Envelope":
         if trace is None:
@@ -153,7 +175,3 @@ class Envelope(BaseModel):
     @classmethod
     def from_bytes(cls, raw: bytes) -> "Envelope":
         return cls.model_validate_json(raw)
-
-
-TransformEvent = TransformStarted | TransformSucceeded | TransformFailed
-TransformStatus = Literal["pending", "processing", "succeeded", "failed"]

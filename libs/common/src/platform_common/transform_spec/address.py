@@ -2,12 +2,12 @@
 
 import hashlib
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from platform_common.transform_spec.operations import MAX_DIMENSION, Fit
-from platform_common.transform_spec.output import OutputFormat
+from platform_common.transform_spec.operations import MAX_DIMENSION, AnyOperation, Fit, Resize
+from platform_common.transform_spec.output import OutputFormat, OutputOptions
 from platform_common.transform_spec.spec import TransformSpec
 
 # Bumped when an operation's meaning changes, so old variants are not served for new semantics.
@@ -55,22 +55,26 @@ class OnTheFlyParams(BaseModel):
     )
     q: int | None = Field(default=None, ge=1, le=100, description="Quality, 1-100 (lossy formats)")
 
+    def spec(self) -> TransformSpec | None:
+        """The spec these (already parsed) parameters ask for, or None when none is given (the
+        original). Built from the typed values: the query is not parsed again."""
+        if self.w is None and self.h is None and self.format is None and self.q is None:
+            return None
+        operations: list[AnyOperation] = []
+        if self.w or self.h:
+            fit: dict[str, Any] = {"fit": self.fit} if self.fit else {}
+            operations.append(Resize(width=self.w, height=self.h, **fit))
+        output: dict[str, Any] = {}  # unset ones keep OutputOptions' defaults
+        if self.format:
+            output["format"] = self.format  # "jpg" is normalised by OutputOptions
+        if self.q:
+            output["quality"] = self.q
+        return TransformSpec(operations=operations, output=OutputOptions(**output))
+
 
 def spec_from_query(params: Mapping[str, str]) -> TransformSpec | None:
-    """The spec for on-the-fly query parameters, or None when none are given (the original).
+    """The spec for raw on-the-fly query parameters (None: the original); empty ones are unset.
 
     Raises pydantic.ValidationError naming the parameter (loc ("w",) etc.)."""
-    if not any(params.get(key) not in (None, "") for key in QUERY_KEYS):
-        return None
     given = {key: params[key] for key in QUERY_KEYS if params.get(key) not in (None, "")}
-    query = OnTheFlyParams.model_validate(given)
-    operations = []
-    if query.w or query.h:
-        resize = {"op": "resize", "width": query.w, "height": query.h}
-        operations.append(resize | ({"fit": query.fit} if query.fit else {}))
-    output: dict[str, object] = {}
-    if query.format:
-        output["format"] = query.format
-    if query.q:
-        output["quality"] = query.q
-    return TransformSpec.model_validate({"operations": operations, "output": output})
+    return OnTheFlyParams.model_validate(given).spec()

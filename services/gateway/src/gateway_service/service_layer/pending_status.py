@@ -5,21 +5,22 @@ missing events) first needs to know where its transformations stand.
 """
 
 import logging
-from typing import Any
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from gateway_service.domain.live import LiveMessage, status_snapshot
 from gateway_service.service_layer.live_hub import LiveHub
+from platform_common.transformation_shape import TransformationUpdate
 
 log = logging.getLogger(__name__)
 SNAPSHOT_TIMEOUT_SECONDS = 3.0
 
 
-def _items(payload: Any) -> list[dict[str, Any]]:
-    if isinstance(payload, dict):
-        payload = payload.get("items", payload.get("transformations", []))
-    return [item for item in payload if isinstance(item, dict)] if isinstance(payload, list) else []
+class PendingTransformations(BaseModel):
+    """What images answers for `GET /images/transformations?status=unfinished`."""
+
+    items: list[TransformationUpdate]
 
 
 async def pending_snapshot(
@@ -31,11 +32,11 @@ async def pending_snapshot(
             url, headers={"authorization": f"Bearer {token}"}, timeout=SNAPSHOT_TIMEOUT_SECONDS
         )
         response.raise_for_status()
-        items = _items(response.json())
-    except (httpx.HTTPError, ValueError) as exc:
+        pending = PendingTransformations.model_validate_json(response.content)
+    except (httpx.HTTPError, ValidationError) as exc:
         log.warning("no pending-transformations snapshot for a live connection: %s", exc)
         return []
-    return [status_snapshot(user_id, item) for item in items]
+    return [status_snapshot(user_id, item) for item in pending.items]
 
 
 async def catch_up(

@@ -62,7 +62,7 @@ transformations = Table(
     Column("spec", Text, nullable=False),
     Column("variant_key", String(512), nullable=False, index=True),
     Column("status", String(16), nullable=False),
-    Column("result_key", String(512)),
+    Column("result_key", String(512)),  # unmapped: see start_mappers
     Column("result_format", String(16)),
     Column("result_width", Integer),
     Column("result_height", Integer),
@@ -137,7 +137,11 @@ def start_mappers() -> None:
     if mapper_registry.mappers:
         return
     mapper_registry.map_imperatively(Image, images)
-    mapper_registry.map_imperatively(Transformation, transformations)
+    # result_key only echoed variant_key; it stays in the table (unread) while a rolling deploy
+    # may still run the previous release, which writes it, and is dropped by a later migration.
+    mapper_registry.map_imperatively(
+        Transformation, transformations, exclude_properties=["result_key"]
+    )
     mapper_registry.map_imperatively(Upload, uploads)
     mapper_registry.map_imperatively(SigningKey, signing_keys)
     mapper_registry.map_imperatively(Preset, presets)

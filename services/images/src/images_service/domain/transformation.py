@@ -26,7 +26,8 @@ _RANK = {"pending": 0, "processing": 1, "failed": 2, "succeeded": 3}
 
 @dataclass(frozen=True)
 class VariantResult:
-    key: str
+    """What the transformer stored under the variant key."""
+
     format: str
     width: int
     height: int
@@ -43,7 +44,6 @@ class Transformation:
     updated_at: datetime
     last_requested_at: datetime
     status: str = TransformationStatus.PENDING
-    result_key: str | None = None
     result_format: str | None = None
     result_width: int | None = None
     result_height: int | None = None
@@ -74,7 +74,6 @@ class Transformation:
     def mark_succeeded(self, result: VariantResult, at: datetime) -> bool:
         if not self._advance(TransformationStatus.SUCCEEDED, at):
             return False
-        self.result_key = result.key
         self.result_format = result.format
         self.result_width = result.width
         self.result_height = result.height

@@ -25,9 +25,7 @@ def _apply(transformation: Transformation, event: Event) -> bool:
         case TransformStarted():
             return transformation.mark_processing(event.attempt, now)
         case TransformSucceeded():
-            result = VariantResult(
-                event.result_key, event.format, event.width, event.height, event.bytes
-            )
+            result = VariantResult(event.format, event.width, event.height, event.bytes)
             return transformation.mark_succeeded(result, now)
         case TransformFailed():
             return transformation.mark_failed(event.error_code, event.message, now)

@@ -62,7 +62,9 @@ def _requested_event(
         source_key=image.s3_key,
         source_checksum=image.checksum_sha256,
         variant_key=transformation.variant_key,
-        spec=spec.model_dump(mode="json"),
+        spec=spec,
+        # The format the variant key was made for (the source's when the spec keeps it).
+        output_format=spec.resolve_format(image.format),
         requested_at=transformation.last_requested_at,
         assets=assets,
     )

@@ -40,8 +40,8 @@ class Rendered:
 class Job:
     source: bytes
     spec: TransformSpec
-    # The format promised by the variant key when the spec keeps the source's format.
-    format_hint: str | None = None
+    # The format to write, as the request says (its producer resolved the source's format).
+    format: str
     assets: Mapping[str, bytes] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
 
@@ -95,7 +95,7 @@ def _animation(job: Job, info: SourceInfo, context: OperationContext) -> pyvips.
 
 def run_pipeline(job: Job) -> Rendered:
     info = probe(job.source, job.limits)
-    fmt = job.spec.output.format or job.format_hint or job.spec.resolve_format(info.format)
+    fmt = job.format
     context = OperationContext(assets=job.assets, limits=job.limits)
     animated = info.frames > 1 and fmt in ANIMATED_FORMATS
     try:

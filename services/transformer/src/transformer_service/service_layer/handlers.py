@@ -4,7 +4,9 @@ for good also becomes a dead letter with the reason."""
 
 import time
 import uuid
-from typing import Any, TypedDict
+from typing import TypedDict
+
+from pydantic import BaseModel, ValidationError
 
 from platform_common.events import (
     Envelope,
@@ -14,6 +16,7 @@ from platform_common.events import (
     TransformStarted,
     TransformSucceeded,
 )
+from platform_common.transform_spec import describe_errors
 from transformer_service import metrics
 from transformer_service.domain.errors import TransformError
 from transformer_service.service_layer.variants import Dependencies, produce_or_explain
@@ -61,7 +64,6 @@ async def handle_transform_requested(
     duration_ms = round((time.perf_counter() - started) * 1000)
     succeeded = TransformSucceeded(
         **ids,
-        result_key=request.variant_key,
         format=variant.format,
         width=variant.width,
         height=variant.height,
@@ -71,18 +73,45 @@ async def handle_transform_requested(
     await deps.publisher.status(key, Envelope.wrap(succeeded, trace))
     _record("cached" if cached else "succeeded", started)
     if not cached:
-        for operation in operation_names(request.spec) or ["none"]:
+        for operation in [op.op for op in request.spec.operations] or ["none"]:
             metrics.RENDERS.labels(variant.format, operation).inc()
     return succeeded
 
 
-def operation_names(spec: dict[str, Any]) -> list[str]:
-    """The operations of a request's spec (images sends the ordered form; names are validated)."""
-    operations = spec.get("operations")
-    if not isinstance(operations, list):
-        return []
-    names = [op if isinstance(op, str) else op.get("op") for op in operations]
-    return [str(name) for name in names if name]
+class _RequestIds(BaseModel):
+    transformation_id: uuid.UUID
+    image_id: uuid.UUID
+    owner_id: uuid.UUID
+
+
+async def refuse_unreadable_request(
+    envelope: Envelope, error: ValidationError, deps: Dependencies
+) -> TransformFailed | None:
+    """A request whose ids can be read but whose spec cannot (a newer producer's operation during
+    a rolling deploy): it fails for good, so its requester is told. None when not even the ids
+    can be read (the caller dead-letters the raw message)."""
+    try:
+        ids = _RequestIds.model_validate(envelope.data).model_dump()
+    except ValidationError:
+        return None
+    message = f"the transform request cannot be read: {describe_errors(error)}"
+    failed = TransformFailed(
+        **ids, error_code="invalid_operation", message=message, retryable=False
+    )
+    dead = TransformDeadLettered(
+        transformation_id=ids["transformation_id"],
+        image_id=ids["image_id"],
+        error_code=failed.error_code,
+        message=message,
+        retryable=False,
+        attempts=1,
+        request=envelope.model_dump(mode="json"),
+    )
+    key = str(ids["image_id"])
+    await deps.publisher.dead_letter(key, Envelope.wrap(dead, envelope.trace))
+    await deps.publisher.status(key, Envelope.wrap(failed, envelope.trace))
+    _record("failed", time.perf_counter(), failed.error_code)
+    return failed
 
 
 def _record(outcome: str, started: float, error_code: str = "") -> None:

@@ -11,15 +11,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
 from platform_common.events import TransformRequested
-from platform_common.transform_spec import (
-    MEDIA_TYPES,
-    OUTPUT_FORMATS,
-    TransformSpec,
-    describe_errors,
-)
+from platform_common.transform_spec import MEDIA_TYPES, TransformSpec
 from transformer_service import metrics
 from transformer_service.domain.errors import (
     InternalError,
@@ -46,22 +39,7 @@ class Dependencies:
     retry: RetryPolicy
 
 
-def parse_spec(raw: dict[str, Any]) -> TransformSpec:
-    try:
-        return TransformSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise InvalidOperation(f"the transform spec is invalid: {describe_errors(exc)}") from exc
-
-
-def format_hint(variant_key: str) -> str | None:
-    """The format the variant key promises (used when the spec keeps the source's format)."""
-    extension = variant_key.rsplit(".", 1)[-1]
-    return extension if extension in OUTPUT_FORMATS else None
-
-
-async def _assets(
-    request: TransformRequested, spec: TransformSpec, store: VariantStore
-) -> dict[str, bytes]:
+async def _assets(request: TransformRequested, spec: TransformSpec, store: VariantStore) -> dict[str, bytes]:
     assets: dict[str, bytes] = {}
     for image_id in spec.watermark_image_ids():
         key = request.assets.get(image_id)
@@ -90,12 +68,12 @@ async def produce(request: TransformRequested, deps: Dependencies) -> tuple[Stor
     existing = await deps.store.variant(request.variant_key)
     if existing is not None:
         return existing, True
-    spec = parse_spec(request.spec)
+    spec = request.spec  # typed and validated once, by the producer
     source = await deps.store.get(request.source_key)
     verify_source(source, request)
     assets = await _assets(request, spec, deps.store)
     metrics.BYTES_IN.inc(len(source) + sum(len(data) for data in assets.values()))
-    job = Job(source, spec, format_hint(request.variant_key), assets, deps.limits)
+    job = Job(source, spec, request.output_format, assets, deps.limits)
     rendered = await deps.renderer.run(job)
     variant = StoredVariant(rendered.format, rendered.width, rendered.height, len(rendered.data))
     await deps.store.put_variant(

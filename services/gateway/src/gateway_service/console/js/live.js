@@ -77,29 +77,15 @@ export function stopLive() {
   setState("offline");
 }
 
-/** A live message as a transformation update: {id, image_id, status, result?, error?}. */
+const LIVE_TYPES = new Set([
+  "TransformationStatus",
+  "TransformStarted",
+  "TransformSucceeded",
+  "TransformFailed",
+]);
+
+/** A live message as a transformation update: every live message carries the transformation
+ * as the REST API shows it ({id, image_id, status, result, error, updated_at, links}). */
 export function transformationUpdate(message) {
-  const data = message.data ?? {};
-  switch (message.type) {
-    case "TransformationStatus":
-      return { ...data, id: data.id };
-    case "TransformStarted":
-      return { id: data.transformation_id, image_id: data.image_id, status: "processing" };
-    case "TransformSucceeded":
-      return {
-        id: data.transformation_id,
-        image_id: data.image_id,
-        status: "succeeded",
-        result: { format: data.format, width: data.width, height: data.height, bytes: data.bytes },
-      };
-    case "TransformFailed":
-      return {
-        id: data.transformation_id,
-        image_id: data.image_id,
-        status: "failed",
-        error: { code: data.error_code, message: data.message },
-      };
-    default:
-      return null;
-  }
+  return LIVE_TYPES.has(message.type) && message.data?.id ? { ...message.data } : null;
 }

@@ -33,7 +33,6 @@ from platform_common.transform_spec import (
     OnTheFlyParams,
     TransformSpec,
     describe_errors,
-    spec_from_query,
 )
 
 
@@ -79,7 +78,7 @@ def spec_of(params: OnTheFlyQuery, uow: ImagesUnitOfWork, owner: uuid.UUID) -> T
             )
         return preset_spec(uow, owner, valid_name(params.preset))
     try:
-        return spec_from_query(given)
+        return params.spec()  # parsed once, by FastAPI, into the typed parameters
     except ValidationError as exc:
         raise InvalidRequest(f"Invalid variant parameters: {describe_errors(exc)}") from exc
 
@@ -103,7 +102,7 @@ async def serve_variant(
             request,
             context.storage,
             context.settings,
-            key=transformation.result_key or transformation.variant_key,
+            key=transformation.variant_key,
             media_type=MEDIA_TYPES.get(
                 transformation.result_format or "", "application/octet-stream"
             ),

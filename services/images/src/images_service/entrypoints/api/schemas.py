@@ -11,18 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from images_service.domain.delivery import Preset, SigningKey
 from images_service.domain.image import Image
 from images_service.domain.transformation import Transformation
-
-
-class TransformationResult(BaseModel):
-    format: str
-    width: int
-    height: int
-    bytes: int
-
-
-class TransformationError(BaseModel):
-    code: str
-    message: str | None
+from platform_common.transformation_shape import (
+    TransformationError,
+    TransformationResult,
+    transformation_links,
+)
 
 
 class TransformationPublic(BaseModel):
@@ -40,7 +33,6 @@ class TransformationPublic(BaseModel):
 
     @classmethod
     def of(cls, t: Transformation) -> "TransformationPublic":
-        base = f"/images/{t.image_id}/transformations/{t.id}"
         result = None
         if t.is_ready and t.result_format is not None:
             result = TransformationResult(
@@ -65,7 +57,7 @@ class TransformationPublic(BaseModel):
             attempts=t.attempts,
             created_at=t.created_at,
             updated_at=t.updated_at,
-            links={"self": base, "content": f"{base}/content", "image": f"/images/{t.image_id}"},
+            links=transformation_links(t.image_id, t.id),
         )
 
 

@@ -1,7 +1,7 @@
 """Which platform events become webhooks, and the body a receiver gets for each.
 
 Bodies follow the Standard Webhooks shape {"type", "timestamp", "data"} with dotted type names.
-Internal fields (S3 keys) stay inside the platform.
+Events carry no S3 keys, so the data is the event as it is.
 """
 
 import json
@@ -15,7 +15,6 @@ WEBHOOK_TYPES: dict[str, str] = {
     "TransformFailed": "transform.failed",
     "ImageDeleted": "image.deleted",
 }
-_INTERNAL_FIELDS = frozenset({"result_key"})
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ def message_for(envelope: Envelope) -> WebhookMessage | None:
     if webhook_type is None:
         return None
     event = envelope.event()  # validates the payload
-    data = {k: v for k, v in event.model_dump(mode="json").items() if k not in _INTERNAL_FIELDS}
+    data = event.model_dump(mode="json")
     body = {
         "type": webhook_type,
         "timestamp": envelope.occurred_at.isoformat(),

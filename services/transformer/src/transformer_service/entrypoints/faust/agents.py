@@ -10,7 +10,10 @@ from platform_common.tracing import consumer_span
 from transformer_service.entrypoints.faust import runtime
 from transformer_service.entrypoints.faust.app import app, settings
 from transformer_service.entrypoints.faust.topics import transform_requests
-from transformer_service.service_layer.handlers import handle_transform_requested
+from transformer_service.service_layer.handlers import (
+    handle_transform_requested,
+    refuse_unreadable_request,
+)
 from transformer_service.service_layer.variants import Dependencies
 
 logger = logging.getLogger(__name__)
@@ -43,7 +46,8 @@ async def process(raw: bytes, deps: Dependencies) -> None:
     try:
         request = TransformRequested.model_validate(envelope.data)
     except ValidationError as exc:
-        await _reject_malformed(raw, f"invalid TransformRequested: {exc.errors()[0]}", deps)
+        if await refuse_unreadable_request(envelope, exc, deps) is None:
+            await _reject_malformed(raw, f"invalid TransformRequested: {exc.errors()[0]}", deps)
         return
     event = faust.current_event()
     headers = event.message.headers if event is not None else None

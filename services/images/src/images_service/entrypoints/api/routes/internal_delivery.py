@@ -68,7 +68,7 @@ async def delivered_image(
         request,
         storage,
         settings,
-        key=transformation.result_key or transformation.variant_key,
+        key=transformation.variant_key,
         # The format the transformer wrote (it encoded the bytes), never an upload's claim.
         media_type=MEDIA_TYPES.get(transformation.result_format or "", "application/octet-stream"),
         etag=transformation.etag,

@@ -178,7 +178,7 @@ async def transformation_content(
         request,
         storage,
         settings,
-        key=transformation.result_key or transformation.variant_key,
+        key=transformation.variant_key,
         media_type=MEDIA_TYPES.get(transformation.result_format or "", "application/octet-stream"),
         etag=transformation.etag,
     )
