@@ -1,11 +1,11 @@
 """Output options: the encoded format and how it is compressed."""
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 OutputFormat = Literal["jpeg", "png", "webp", "avif", "gif", "tiff"]
-OUTPUT_FORMATS: tuple[str, ...] = ("jpeg", "png", "webp", "avif", "gif", "tiff")
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
 
 MEDIA_TYPES: dict[str, str] = {
     "jpeg": "image/jpeg",
@@ -50,9 +50,9 @@ class OutputOptions(BaseModel):
     def _alias(cls, value: object) -> object:
         return normalise_format(value) if isinstance(value, str) else value
 
-    def resolve_format(self, source_format: str | None) -> str:
+    def resolve_format(self, source_format: str | None) -> OutputFormat:
         """The concrete format written for a source of `source_format`."""
         if self.format:
             return self.format
         source = normalise_format(source_format or "")
-        return source if source in OUTPUT_FORMATS else "jpeg"
+        return next((known for known in OUTPUT_FORMATS if known == source), "jpeg")

@@ -16,7 +16,7 @@ from pydantic_core import CoreSchema
 
 from platform_common.transform_spec.object_form import TransformObjectForm, normalise_object_form
 from platform_common.transform_spec.operations import AnyOperation, WatermarkImage
-from platform_common.transform_spec.output import OutputOptions
+from platform_common.transform_spec.output import OutputFormat, OutputOptions
 
 MAX_OPERATIONS = 20
 
@@ -74,7 +74,7 @@ class TransformSpec(BaseModel):
         """The other images this spec reads (the images service resolves them to S3 keys)."""
         return [str(op.image_id) for op in self.operations if isinstance(op, WatermarkImage)]
 
-    def resolve_format(self, source_format: str | None) -> str:
+    def resolve_format(self, source_format: str | None) -> OutputFormat:
         return self.output.resolve_format(source_format)
 
 

@@ -73,7 +73,8 @@ async def handle_transform_requested(
     await deps.publisher.status(key, Envelope.wrap(succeeded, trace))
     _record("cached" if cached else "succeeded", started)
     if not cached:
-        for operation in [op.op for op in request.spec.operations] or ["none"]:
+        operations: list[str] = [op.op for op in request.spec.operations] or ["none"]
+        for operation in operations:
             metrics.RENDERS.labels(variant.format, operation).inc()
     return succeeded
 

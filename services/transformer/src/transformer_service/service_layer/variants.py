@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from platform_common.events import TransformRequested
 from platform_common.transform_spec import MEDIA_TYPES, TransformSpec
@@ -39,7 +38,9 @@ class Dependencies:
     retry: RetryPolicy
 
 
-async def _assets(request: TransformRequested, spec: TransformSpec, store: VariantStore) -> dict[str, bytes]:
+async def _assets(
+    request: TransformRequested, spec: TransformSpec, store: VariantStore
+) -> dict[str, bytes]:
     assets: dict[str, bytes] = {}
     for image_id in spec.watermark_image_ids():
         key = request.assets.get(image_id)
