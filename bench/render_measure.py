@@ -74,6 +74,9 @@ class PlatformProbe:
         self.platform, self.user = platform, user
         self.peak: dict[str, float] = {}
         self._stop = threading.Event()
+        # Cleared while raw pyvips runs in this process: the sampler's own CPU must not count.
+        self.sampling = threading.Event()
+        self.sampling.set()
         threading.Thread(target=self._sample, daemon=True).start()
 
     def cpu(self, names: tuple[str, ...] = SERVICES) -> float:
@@ -86,6 +89,7 @@ class PlatformProbe:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.05):
+            self.sampling.wait()
             pids = self.platform.pids()
             for name, pid in pids.items():
                 for index, process in enumerate(_tree(pid)):
@@ -96,6 +100,15 @@ class PlatformProbe:
 
     def on_the_fly(self, client: httpx.Client, image_id: str) -> httpx.Response:
         return client.get(f"/images/{image_id}/content?{QUERY}")
+
+
+def _raw(probe: PlatformProbe, data: bytes) -> tuple[float, float, Any]:
+    probe.sampling.clear()
+    time.sleep(0.06)  # a sample in progress finishes first
+    try:
+        return _timed(lambda: raw_pyvips(data))
+    finally:
+        probe.sampling.set()
 
 
 def _timed(action: Callable[[], Any]) -> tuple[float, float, Any]:
@@ -114,7 +127,7 @@ def _sequential(
     first: bool,
 ) -> None:
     for photo, image_id in zip(sources, ids, strict=True):
-        wall, cpu, _ = _timed(lambda p=photo: raw_pyvips(p.data))
+        wall, cpu, _ = _raw(probe, photo.data)
         m.raw_ms.append(wall)
         m.raw_cpu_ms.append(cpu)
         before = thumbor.cpu_seconds()
@@ -189,7 +202,7 @@ def _async(
     with user.live() as feed:
         for index, ids in enumerate(rounds):
             for photo, image_id in zip(sources, ids, strict=True):
-                pipeline_ms, _, _ = _timed(lambda p=photo: raw_pyvips(p.data))
+                pipeline_ms, _, _ = _raw(probe, photo.data)
                 started = time.perf_counter()
                 answer = user.transform(image_id, SPEC)
                 tid = str(answer.json()["id"])

@@ -13,7 +13,8 @@ from platform_common.events import Envelope, TransformRequested
 from platform_common.transform_spec import TransformSpec, variant_key
 from transformer_service.domain.errors import SourceNotFound, StorageUnavailable
 from transformer_service.domain.limits import Limits
-from transformer_service.domain.pipeline import Job, Rendered, run_pipeline
+from transformer_service.domain.pipeline import Rendered, run_pipeline
+from transformer_service.domain.render_task import RenderTask, read_sources
 from transformer_service.domain.variant import StoredVariant
 from transformer_service.service_layer.handlers import handle_transform_requested
 from transformer_service.service_layer.retry import RetryPolicy
@@ -47,12 +48,23 @@ class MemoryStore:
         self._maybe_down()
         self.objects[key], self.variants[key] = data, variant
 
+    def read(self, key: str) -> bytes:
+        """As a pool process reads its sources (blocking, in that process)."""
+        self._maybe_down()
+        if key not in self.objects:
+            raise SourceNotFound(f"the source object {key} does not exist")
+        return self.objects[key]
+
 
 class CountingRenderer:
-    def __init__(self) -> None:
+    """The pool's contract: reads the task's sources itself, then runs the pipeline."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
         self.jobs = 0
 
-    async def run(self, job: Job) -> Rendered:
+    async def render(self, task: RenderTask) -> Rendered:
+        job = read_sources(task, self.store.read)
         self.jobs += 1
         return run_pipeline(job)
 
@@ -94,7 +106,7 @@ def request_for(
 @pytest.fixture
 def world(photo):
     store = MemoryStore({"originals/a.jpg": photo("rocket.jpg")})
-    renderer, publisher = CountingRenderer(), RecordingPublisher()
+    renderer, publisher = CountingRenderer(store), RecordingPublisher()
     deps = Dependencies(store, renderer, publisher, Limits(), RetryPolicy(3, 0.001, 0.01))
     return SimpleNamespace(store=store, renderer=renderer, publisher=publisher, deps=deps)
 
@@ -167,7 +179,7 @@ async def test_an_invalid_spec_is_an_invalid_operation(world) -> None:
 
 async def test_an_unforeseen_error_is_reported_without_details(world) -> None:
     class BrokenRenderer:
-        async def run(self, job: Job) -> Rendered:
+        async def render(self, task: RenderTask) -> Rendered:
             raise RuntimeError("secret internal detail")
 
     deps = Dependencies(world.store, BrokenRenderer(), world.publisher, Limits(), RetryPolicy())

@@ -2,6 +2,7 @@
 (TransformStarted, then TransformSucceeded or TransformFailed, keyed by image id), and a failure
 for good also becomes a dead letter with the reason."""
 
+import asyncio
 import time
 from typing import Any
 
@@ -19,8 +20,11 @@ from transformer_service.service_layer.variants import Dependencies, produce_or_
 
 
 async def handle_transform_requested(
-    envelope: Envelope, request: TransformRequested, deps: Dependencies
+    envelope: Envelope, request: TransformRequested, deps: Dependencies, on_the_fly: bool = False
 ) -> TransformSucceeded | TransformFailed:
+    answered = deps.registry.answered(request.transformation_id, request.requested_at)
+    if answered is not None:
+        return answered  # its success is already published (e.g. on the fly, then its Kafka copy)
     ids = {
         "transformation_id": request.transformation_id,
         "image_id": request.image_id,
@@ -28,11 +32,16 @@ async def handle_transform_requested(
     }
     key, trace = str(request.image_id), envelope.trace
     started = time.perf_counter()
-    await deps.publisher.status(key, Envelope.wrap(TransformStarted(**ids), trace))
+    # The work starts at once; Started's ack is awaited before the outcome is published (same
+    # partition, so Started still comes first for every reader).
+    started_sent = asyncio.ensure_future(
+        deps.publisher.status(key, Envelope.wrap(TransformStarted(**ids), trace))
+    )
     metrics.IN_FLIGHT.inc()
     try:
-        variant, cached = await produce_or_explain(request, deps)
+        variant, cached = await produce_or_explain(request, deps, on_the_fly)
     except TransformError as error:
+        await started_sent
         failed = TransformFailed(
             **ids, error_code=error.code, message=error.message, retryable=error.retryable
         )
@@ -51,6 +60,7 @@ async def handle_transform_requested(
         return failed
     finally:
         metrics.IN_FLIGHT.dec()
+    await started_sent
     duration_ms = round((time.perf_counter() - started) * 1000)
     succeeded = TransformSucceeded(
         **ids,
@@ -62,6 +72,7 @@ async def handle_transform_requested(
         duration_ms=duration_ms,
     )
     await deps.publisher.status(key, Envelope.wrap(succeeded, trace))
+    deps.registry.remember_answered(request.requested_at, succeeded)
     _record("cached" if cached else "succeeded", started)
     if not cached:
         for operation in operation_names(request.spec) or ["none"]:
