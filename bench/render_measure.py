@@ -35,6 +35,8 @@ class Measured:
     platform_ms: list[float] = field(default_factory=list)
     platform_cpu_ms: list[float] = field(default_factory=list)
     platform_infra_cpu_ms: list[float] = field(default_factory=list)
+    # Per component (service or infrastructure), per new variant, idle CPU not subtracted.
+    cpu_by_component: dict[str, list[float]] = field(default_factory=dict)
     statuses: list[int] = field(default_factory=list)
     rps: dict[str, float] = field(default_factory=dict)
     bytes_platform: list[int] = field(default_factory=list)
@@ -135,6 +137,7 @@ def _sequential(
         assert answer.status_code == 200, answer.text[:200]
         m.thumbor_ms.append(wall)
         m.thumbor_cpu_ms.append((thumbor.cpu_seconds() - before) * 1000)
+        parts = {name: probe.cpu((name,)) for name in SERVICES + INFRA}
         services, infra, started = probe.cpu(), probe.cpu(INFRA), time.perf_counter()
         wall, _, answer = _timed(lambda i=image_id: probe.on_the_fly(probe.user.http, i))
         m.statuses.append(answer.status_code)
@@ -143,6 +146,9 @@ def _sequential(
         m.platform_ms.append(wall)
         m.platform_cpu_ms.append((probe.cpu() - services - idle) * 1000)
         m.platform_infra_cpu_ms.append((probe.cpu(INFRA) - infra) * 1000)
+        for name, before_ms in parts.items():
+            spent = (probe.cpu((name,)) - before_ms) * 1000
+            m.cpu_by_component.setdefault(name, []).append(spent)
         if first:
             m.bytes_platform.append(len(answer.content))
             m.bytes_thumbor.append(len(http.get(thumbor.url + thumbor.path(photo.name)).content))

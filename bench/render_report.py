@@ -108,6 +108,14 @@ def write_markdown(m: Measured, path: Path) -> None:
         "not counted above. On-the-fly answers: "
         f"{', '.join(f'{s}: {m.statuses.count(s)}' for s in sorted(set(m.statuses)))}.",
         "",
+        "## Where the platform's CPU goes, per new variant (median ms, idle not subtracted)",
+        "",
+        "| " + " | ".join(m.cpu_by_component) + " |",
+        "|" + "---:|" * len(m.cpu_by_component),
+        "| "
+        + " | ".join(f"{statistics.median(v):.0f}" for v in m.cpu_by_component.values())
+        + " |",
+        "",
         "## Memory (MiB)",
         "",
         "| process | peak RSS during the run | RSS of its process tree at the end |",

@@ -1,6 +1,7 @@
 """The transform use case with in-memory stand-ins for S3 and Kafka (the pipeline is real):
 idempotency, events, retries of transient failures and the dead-letter path."""
 
+import asyncio
 import hashlib
 import uuid
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from transformer_service.domain.pipeline import Rendered, run_pipeline
 from transformer_service.domain.render_task import RenderTask, read_sources
 from transformer_service.domain.variant import StoredVariant
 from transformer_service.service_layer.handlers import handle_transform_requested
+from transformer_service.service_layer.render_now import RenderFailed, render_now
 from transformer_service.service_layer.retry import RetryPolicy
 from transformer_service.service_layer.variants import Dependencies
 
@@ -197,3 +199,39 @@ async def test_a_source_that_is_not_the_verified_upload_is_never_rendered(world,
     assert (outcome.error_code, outcome.retryable) == ("source_checksum_mismatch", False)
     assert world.renderer.jobs == 0
     assert request.variant_key not in world.store.objects
+
+
+async def test_on_the_fly_and_its_kafka_copy_render_once_and_end_as_the_async_path(world) -> None:
+    request = request_for()
+    envelope = Envelope.wrap(request, {"request_id": "req-1"})
+    rendered, kafka_copy = await asyncio.gather(
+        render_now(envelope, request, world.deps), handle(request, world.deps)
+    )
+    assert world.renderer.jobs == 1
+    assert rendered.data == world.store.objects[request.variant_key]
+    assert (rendered.format, rendered.width) == ("webp", 64)
+    assert kafka_copy.type == "TransformSucceeded"
+    await asyncio.sleep(0.05)  # the on-the-fly handler's S3 write and events follow the bytes
+    types = world.publisher.types()
+    assert types[0] == "TransformStarted" and types[-1] == "TransformSucceeded", types
+    assert set(types) == {"TransformStarted", "TransformSucceeded"}
+
+
+async def test_the_kafka_copy_of_an_answered_request_publishes_nothing_more(world) -> None:
+    request = request_for()
+    await render_now(Envelope.wrap(request, {}), request, world.deps)
+    await asyncio.sleep(0.05)
+    published = len(world.publisher.events)
+    outcome = await handle(request, world.deps)
+    assert outcome.type == "TransformSucceeded" and world.renderer.jobs == 1
+    assert len(world.publisher.events) == published
+
+
+async def test_on_the_fly_a_variant_that_cannot_be_made_says_why(world) -> None:
+    spec = {"operations": [{"op": "crop", "x": 0, "y": 0, "width": 5000, "height": 10}]}
+    request = request_for(spec=spec)
+    with pytest.raises(RenderFailed) as failed:
+        await render_now(Envelope.wrap(request, {}), request, world.deps)
+    assert (failed.value.code, failed.value.retryable) == ("invalid_operation", False)
+    await asyncio.sleep(0.05)
+    assert world.publisher.types() == ["TransformStarted", "TransformFailed"]

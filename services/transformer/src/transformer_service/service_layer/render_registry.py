@@ -12,7 +12,10 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
+
+from cachetools import TTLCache
 
 from platform_common.events import TransformSucceeded
 from transformer_service.domain.pipeline import Rendered
@@ -52,11 +55,14 @@ class InFlight:
 
 
 class RenderRegistry:
-    def __init__(self, remember: int = 10_000) -> None:
+    def __init__(self, remember: int = 10_000, stored_for_seconds: float = 60.0) -> None:
         self._in_flight: dict[str, InFlight] = {}
         self._answered: OrderedDict[tuple[UUID, datetime], TransformSucceeded] = OrderedDict()
-        self._remember = remember
+        self._remember_count = remember
         self._background: set[asyncio.Future[object]] = set()
+        # Briefly: long enough for a request's Kafka copy, short enough that a variant deleted
+        # since (its image deleted, retention) is never taken for stored.
+        self._stored: TTLCache[str, StoredVariant] = TTLCache(remember, ttl=stored_for_seconds)
 
     def joined(self, variant_key: str) -> InFlight | None:
         return self._in_flight.get(variant_key)
@@ -66,6 +72,8 @@ class RenderRegistry:
         flight = self._in_flight[variant_key] = InFlight()
         try:
             yield flight
+            if flight.stored.done() and not flight.stored.exception():
+                self._stored[variant_key] = flight.stored.result()
         except BaseException as error:
             flight.fail(error)
             raise
@@ -78,6 +86,16 @@ class RenderRegistry:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
+    def recently_stored(self, variant_key: str) -> StoredVariant | None:
+        """A variant this process stored a moment ago (no S3 HEAD needed to know it is there)."""
+        return self._stored.get(variant_key)
+
+    def _remember(self, memory: "OrderedDict[Any, Any]", key: object, value: object) -> None:
+        memory[key] = value
+        memory.move_to_end(key)
+        while len(memory) > self._remember_count:
+            memory.popitem(last=False)
+
     def answered(
         self, transformation_id: UUID, requested_at: datetime
     ) -> TransformSucceeded | None:
@@ -86,6 +104,4 @@ class RenderRegistry:
         return self._answered.get((transformation_id, requested_at))
 
     def remember_answered(self, requested_at: datetime, succeeded: TransformSucceeded) -> None:
-        self._answered[(succeeded.transformation_id, requested_at)] = succeeded
-        while len(self._answered) > self._remember:
-            self._answered.popitem(last=False)
+        self._remember(self._answered, (succeeded.transformation_id, requested_at), succeeded)

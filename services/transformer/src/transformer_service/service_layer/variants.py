@@ -114,6 +114,9 @@ async def produce(
     joined = deps.registry.joined(request.variant_key)
     if joined is not None:
         return await asyncio.shield(joined.stored), True
+    stored = deps.registry.recently_stored(request.variant_key)
+    if stored is not None:
+        return stored, True
     with deps.registry.rendering(request.variant_key) as flight:
         variant, cached = await _produce(request, deps, flight, on_the_fly)
         flight.stored.set_result(variant)
