@@ -47,6 +47,7 @@ class Measured:
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
     memory_end: dict[str, float] = field(default_factory=dict)
     sources: list[tuple[str, float, int]] = field(default_factory=list)
+    avif: dict[int, tuple[float, int]] = field(default_factory=dict)  # effort -> (CPU s, bytes)
     cores: int = 0
     run_at: str = ""
     load_average: float = 0.0
