@@ -37,6 +37,8 @@ class Measured:
     platform_infra_cpu_ms: list[float] = field(default_factory=list)
     # Per component (service or infrastructure), per new variant, idle CPU not subtracted.
     cpu_by_component: dict[str, list[float]] = field(default_factory=dict)
+    # Serving a stored variant (images streams it from S3 through the gateway), per request.
+    cached_cpu_ms: dict[str, float] = field(default_factory=dict)
     statuses: list[int] = field(default_factory=list)
     rps: dict[str, float] = field(default_factory=dict)
     bytes_platform: list[int] = field(default_factory=list)
@@ -191,6 +193,7 @@ def _concurrent(
         seconds["raw pyvips"] += _pair([lambda p=p: raw_pyvips(p.data) for _, (p, _) in pairs])
     requests = sum(len(ids) for ids in rounds)
     cached_passes = 5
+    parts = {name: probe.cpu((name,)) for name in SERVICES}
     for _ in range(cached_passes):
         for ids in rounds:
             seconds["cached"] += _pair(
@@ -198,6 +201,10 @@ def _concurrent(
             )
     m.rps = {name: requests / s for name, s in seconds.items()}
     m.rps["cached"] *= cached_passes
+    m.cached_cpu_ms = {
+        name: (probe.cpu((name,)) - before) * 1000 / (requests * cached_passes)
+        for name, before in parts.items()
+    }
     clients[1].close()
     plain.close()
 

@@ -119,6 +119,13 @@ def write_markdown(m: Measured, path: Path) -> None:
         + " | ".join(f"{statistics.median(v):.0f}" for v in m.cpu_by_component.values())
         + " |",
         "",
+        "Serving a stored variant instead (images streams it from S3 through the gateway, "
+        "concurrency 2), per request: "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in m.cached_cpu_ms.items())
+        + ". That is the most a second pass of the bytes through images can cost (it includes "
+        "the token check, the database read and the S3 read), so the gateway does not stream "
+        "from the transformer directly: images must answer for the row and the ETag anyway.",
+        "",
         "## AVIF encoder effort (the photos at 800 px, libvips defaults otherwise, one thread)",
         "",
         "| effort | encoder CPU s | bytes | vs effort 2 |",
