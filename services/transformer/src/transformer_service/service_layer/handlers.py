@@ -22,9 +22,23 @@ from transformer_service.service_layer.variants import Dependencies, produce_or_
 async def handle_transform_requested(
     envelope: Envelope, request: TransformRequested, deps: Dependencies, on_the_fly: bool = False
 ) -> TransformSucceeded | TransformFailed:
+    """Once per request in this process: its Kafka copy arriving while the on-the-fly handling of
+    the same request runs (or after its success was published) waits for it and adds no events."""
     answered = deps.registry.answered(request.transformation_id, request.requested_at)
     if answered is not None:
-        return answered  # its success is already published (e.g. on the fly, then its Kafka copy)
+        return answered
+    running = deps.registry.handling(request.transformation_id, request.requested_at)
+    if running is not None:
+        return await asyncio.shield(running)
+    with deps.registry.handled(request.transformation_id, request.requested_at) as outcome:
+        result = await _handle(envelope, request, deps, on_the_fly)
+        outcome.set_result(result)
+        return result
+
+
+async def _handle(
+    envelope: Envelope, request: TransformRequested, deps: Dependencies, on_the_fly: bool
+) -> TransformSucceeded | TransformFailed:
     ids = {
         "transformation_id": request.transformation_id,
         "image_id": request.image_id,

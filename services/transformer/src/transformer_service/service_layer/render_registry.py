@@ -62,6 +62,7 @@ class RenderRegistry:
         self._background: set[asyncio.Future[object]] = set()
         # Briefly: long enough for a request's Kafka copy, short enough that a variant deleted
         # since (its image deleted, retention) is never taken for stored.
+        self._handling: dict[tuple[UUID, datetime], asyncio.Future[Any]] = {}
         self._stored: TTLCache[str, StoredVariant] = TTLCache(remember, ttl=stored_for_seconds)
 
     def joined(self, variant_key: str) -> InFlight | None:
@@ -85,6 +86,33 @@ class RenderRegistry:
         """Hold a background task to its end (the event loop keeps only weak references)."""
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    def handling(
+        self, transformation_id: UUID, requested_at: datetime
+    ) -> asyncio.Future[Any] | None:
+        """The outcome of this very request's handling in progress here, if any."""
+        return self._handling.get((transformation_id, requested_at))
+
+    @contextlib.contextmanager
+    def handled(
+        self, transformation_id: UUID, requested_at: datetime
+    ) -> Iterator[asyncio.Future[Any]]:
+        key = (transformation_id, requested_at)
+        outcome: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        outcome.add_done_callback(_quiet)
+        self._handling[key] = outcome
+        try:
+            yield outcome
+        except BaseException as error:
+            if not outcome.done():
+                if isinstance(error, Exception):
+                    outcome.set_exception(error)
+                else:
+                    outcome.cancel()
+            raise
+        finally:
+            if self._handling.get(key) is outcome:
+                del self._handling[key]
 
     def recently_stored(self, variant_key: str) -> StoredVariant | None:
         """A variant this process stored a moment ago (no S3 HEAD needed to know it is there)."""
