@@ -47,8 +47,11 @@ class TransformerClient:
         if answer.status_code == 200:
             return RenderedVariant(answer.content, answer.headers.get("x-variant-format", ""))
         if answer.status_code == 422:
-            error = answer.json().get("error", {})
-            return RenderRefused(str(error.get("code", "")), str(error.get("message", "")))
+            try:
+                error = answer.json()["error"]
+                return RenderRefused(str(error["code"]), str(error["message"]))
+            except (ValueError, KeyError, TypeError):
+                return None  # not the transformer's answer: its status events will say
         return None
 
     async def close(self) -> None:
