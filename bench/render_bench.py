@@ -11,6 +11,8 @@ the async path (transform request -> TransformSucceeded on the WebSocket) and th
 Writes bench/results/render.md and bench/results/render.png.
 """
 
+import dataclasses
+import json
 import os
 import statistics
 import sys
@@ -75,6 +77,8 @@ def main() -> int:
     measured.cores = CORES
     measured.run_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     measured.load_average = os.getloadavg()[0]
+    # The samples themselves, so the table can be checked or recomputed.
+    (RESULTS / "render.json").write_text(json.dumps(dataclasses.asdict(measured), indent=1))
     write_markdown(measured, RESULTS / "render.md")
     write_chart(measured, RESULTS / "render.png")
     print((RESULTS / "render.md").read_text())
