@@ -139,8 +139,13 @@ def thumbor(files: dict[str, bytes], processes: int) -> Iterator[Thumbor]:
                 time.sleep(0.2)
             yield Thumbor(url, process)
         finally:
+            # --processes forks: the children are stopped too, not left running on their own.
+            children = psutil.Process(process.pid).children(recursive=True)
+            for child in children:
+                child.terminate()
             process.terminate()
             process.wait(timeout=10)
+            psutil.wait_procs(children, timeout=10)
 
 
 def avif_efforts(sources: list[Photo], efforts: tuple[int, ...] = (0, 2, 4)) -> dict[int, tuple]:
