@@ -1,6 +1,7 @@
 """The transform use case with in-memory stand-ins for S3 and Kafka (the pipeline is real):
 idempotency, events, retries of transient failures and the dead-letter path."""
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -15,12 +16,14 @@ from platform_common.events import Envelope, TransformRequested
 from platform_common.transform_spec import TransformSpec, variant_key
 from transformer_service.domain.errors import SourceNotFound, StorageUnavailable
 from transformer_service.domain.limits import Limits
-from transformer_service.domain.pipeline import Job, Rendered, run_pipeline
+from transformer_service.domain.pipeline import Rendered, run_pipeline
+from transformer_service.domain.render_task import RenderTask, read_sources
 from transformer_service.domain.variant import StoredVariant
 from transformer_service.service_layer.handlers import (
     handle_transform_requested,
     refuse_unreadable_request,
 )
+from transformer_service.service_layer.render_now import RenderFailed, render_now
 from transformer_service.service_layer.retry import RetryPolicy
 from transformer_service.service_layer.variants import Dependencies
 
@@ -52,12 +55,23 @@ class MemoryStore:
         self._maybe_down()
         self.objects[key], self.variants[key] = data, variant
 
+    def read(self, key: str) -> bytes:
+        """As a pool process reads its sources (blocking, in that process)."""
+        self._maybe_down()
+        if key not in self.objects:
+            raise SourceNotFound(f"the source object {key} does not exist")
+        return self.objects[key]
+
 
 class CountingRenderer:
-    def __init__(self) -> None:
+    """The pool's contract: reads the task's sources itself, then runs the pipeline."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
         self.jobs = 0
 
-    async def run(self, job: Job) -> Rendered:
+    async def render(self, task: RenderTask) -> Rendered:
+        job = read_sources(task, self.store.read)
         self.jobs += 1
         return run_pipeline(job)
 
@@ -101,7 +115,7 @@ def request_for(
 @pytest.fixture
 def world(photo):
     store = MemoryStore({"originals/a.jpg": photo("rocket.jpg")})
-    renderer, publisher = CountingRenderer(), RecordingPublisher()
+    renderer, publisher = CountingRenderer(store), RecordingPublisher()
     deps = Dependencies(store, renderer, publisher, Limits(), RetryPolicy(3, 0.001, 0.01))
     return SimpleNamespace(store=store, renderer=renderer, publisher=publisher, deps=deps)
 
@@ -189,7 +203,7 @@ async def test_a_request_without_ids_is_left_to_the_raw_dead_letter(world) -> No
 
 async def test_an_unforeseen_error_is_reported_without_details(world) -> None:
     class BrokenRenderer:
-        async def run(self, job: Job) -> Rendered:
+        async def render(self, task: RenderTask) -> Rendered:
             raise RuntimeError("secret internal detail")
 
     deps = Dependencies(world.store, BrokenRenderer(), world.publisher, Limits(), RetryPolicy())
@@ -243,3 +257,38 @@ async def test_a_version_1_request_is_accepted_and_handled_the_same(world, spec)
 
 def spec_format(spec: dict) -> str:
     return TransformSpec.model_validate(spec).resolve_format("jpeg")
+
+
+async def test_on_the_fly_and_its_kafka_copy_render_once_and_end_as_the_async_path(world) -> None:
+    request = request_for()
+    envelope = Envelope.wrap(request, {"request_id": "req-1"})
+    rendered, kafka_copy = await asyncio.gather(
+        render_now(envelope, request, world.deps), handle(request, world.deps)
+    )
+    assert world.renderer.jobs == 1
+    assert rendered.data == world.store.objects[request.variant_key]
+    assert (rendered.format, rendered.width) == ("webp", 64)
+    assert kafka_copy.type == "TransformSucceeded"
+    await asyncio.sleep(0.05)  # the on-the-fly handler's S3 write and events follow the bytes
+    # The Kafka copy waited for the on-the-fly handling of the same request: no second events.
+    assert world.publisher.types() == ["TransformStarted", "TransformSucceeded"]
+
+
+async def test_the_kafka_copy_of_an_answered_request_publishes_nothing_more(world) -> None:
+    request = request_for()
+    await render_now(Envelope.wrap(request, {}), request, world.deps)
+    await asyncio.sleep(0.05)
+    published = len(world.publisher.events)
+    outcome = await handle(request, world.deps)
+    assert outcome.type == "TransformSucceeded" and world.renderer.jobs == 1
+    assert len(world.publisher.events) == published
+
+
+async def test_on_the_fly_a_variant_that_cannot_be_made_says_why(world) -> None:
+    spec = {"operations": [{"op": "crop", "x": 0, "y": 0, "width": 5000, "height": 10}]}
+    request = request_for(spec=spec)
+    with pytest.raises(RenderFailed) as failed:
+        await render_now(Envelope.wrap(request, {}), request, world.deps)
+    assert (failed.value.code, failed.value.retryable) == ("invalid_operation", False)
+    await asyncio.sleep(0.05)
+    assert world.publisher.types() == ["TransformStarted", "TransformFailed"]

@@ -110,4 +110,7 @@ class Platform:
             # Behind the gateway, which connects from the loopback address: believe the client
             # address it forwards (and only its). The gateway is the edge and believes no one.
             env["TRUSTED_PROXIES"] = HOST
+        if spec.name == "images":
+            # On-the-fly variants are rendered in one hop on the transformer's web port.
+            env["TRANSFORMER_URL"] = f"http://{HOST}:{self.ports['transformer']}"
         return {**env, **(extra_env or {})}

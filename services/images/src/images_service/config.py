@@ -36,6 +36,10 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings,
 
     # On-the-fly variants wait this long for the transformer before answering 202.
     onthefly_wait_seconds: float = Field(default=10.0, ge=0.0, le=60.0)
+    # The transformer's web address (its internal render endpoint): a new on-the-fly variant is
+    # rendered there in one hop, its bytes answered before they are stored. Empty: the request
+    # goes through Kafka only and the answer waits for the stored result.
+    transformer_url: str = ""
 
     # Retention: variants nobody asked for in this many days are deleted (a later request
     # recreates them); the job runs every `retention_interval_seconds`.

@@ -5,8 +5,16 @@ from functools import lru_cache
 
 from pydantic import Field
 
-from platform_common.settings import BaseServiceSettings, S3Settings, TopicSettings
+from platform_common.settings import (
+    DEV_INTERNAL_API_TOKEN,
+    BaseServiceSettings,
+    S3Settings,
+    TopicSettings,
+)
+from transformer_service.adapters.pool_worker import WorkerStorage
+from transformer_service.domain.encoding import EncoderSettings
 from transformer_service.domain.limits import Limits
+from transformer_service.service_layer.variants import Encoders
 
 
 def _cores() -> int:
@@ -29,6 +37,24 @@ class Settings(BaseServiceSettings, S3Settings, TopicSettings):
     # A process serves this many jobs and is then replaced (bounds fragmentation and leaks).
     transformer_jobs_per_process: int = Field(200, ge=1)
     job_timeout_seconds: float = Field(60.0, gt=0)
+
+    # Each libvips process keeps the sources it read most recently, up to this many MiB (several
+    # variants of one upload read S3 once); 0 turns the cache off.
+    transformer_source_cache_mb: int = Field(32, ge=0, le=4096)
+    # A request made less than this long ago has just been created: its variant is not looked
+    # for in S3 before rendering.
+    transformer_fresh_request_seconds: float = Field(5.0, ge=0)
+    # AVIF encoder effort for queued requests (libvips 0-9; more is smaller and much slower).
+    avif_effort: int = Field(2, ge=0, le=9)
+    # AVIF encoder effort when a client waits on the fly: 0, the fastest (imgproxy's default
+    # AVIF speed 9), about 6x less CPU than 2 for about 10% more bytes.
+    avif_effort_on_the_fly: int = Field(0, ge=0, le=9)
+    # WebP encoder effort (libvips 0-6) for queued requests, and on the fly (4, libvips' and
+    # Pillow's default: same bytes as Thumbor's within 2%).
+    webp_effort: int = Field(4, ge=0, le=6)
+    webp_effort_on_the_fly: int = Field(4, ge=0, le=6)
+    # The on-the-fly render endpoint answers only callers with this token (the images service).
+    internal_api_token: str = DEV_INTERNAL_API_TOKEN
 
     max_pixels: int = Field(100_000_000, ge=1)
     max_source_bytes: int = Field(100 * 1024 * 1024, ge=1)
@@ -65,9 +91,29 @@ class Settings(BaseServiceSettings, S3Settings, TopicSettings):
             max_output_bytes=self.max_output_bytes,
         )
 
+    @property
+    def worker_storage(self) -> WorkerStorage:
+        return WorkerStorage(
+            S3Settings.model_validate(self.model_dump(include=set(S3Settings.model_fields))),
+            self.s3_bucket,
+            self.transformer_source_cache_mb * 1024 * 1024,
+        )
+
+    @property
+    def encoders(self) -> Encoders:
+        return Encoders(
+            queued=EncoderSettings(avif_effort=self.avif_effort, webp_effort=self.webp_effort),
+            on_the_fly=EncoderSettings(
+                avif_effort=self.avif_effort_on_the_fly, webp_effort=self.webp_effort_on_the_fly
+            ),
+        )
+
     def secrets_to_check(self) -> dict[str, str]:
-        # The worker verifies no tokens; its secret is the storage key.
-        return {"S3_SECRET_ACCESS_KEY": self.s3_secret_access_key}
+        # The storage key, and the token the render endpoint checks.
+        return {
+            "S3_SECRET_ACCESS_KEY": self.s3_secret_access_key,
+            "INTERNAL_API_TOKEN": self.internal_api_token,
+        }
 
 
 @lru_cache

@@ -51,3 +51,27 @@ async def wait_until_finished(
             get_transformation, uow, owner_id, transformation.image_id, transformation.id
         )
     return transformation
+
+
+class SignalledNotifications:
+    """`wait(transformation_id, timeout) -> bool` on this process's status signals plus a short
+    database re-read (for a status recorded by another process). The interface of
+    adapters/variant_notifications (PostgreSQL LISTEN/NOTIFY), which replaces it."""
+
+    def __init__(self, uow: ImagesUnitOfWork, signals: StatusSignals) -> None:
+        self.uow = uow
+        self.signals = signals
+
+    def _finished(self, transformation_id: uuid.UUID) -> bool:
+        with self.uow:
+            found = self.uow.transformations.get(transformation_id)
+            return found is not None and found.is_finished
+
+    async def wait(self, transformation_id: uuid.UUID, timeout: float) -> bool:  # noqa: ASYNC109 (the agreed interface)
+        deadline = time.monotonic() + timeout
+        while not await run_in_threadpool(self._finished, transformation_id):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            await self.signals.wait(min(remaining, RECHECK_SECONDS))
+        return True

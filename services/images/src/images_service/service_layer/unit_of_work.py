@@ -36,6 +36,7 @@ class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
     owners: OwnerRepository
 
     def _open_repositories(self, session: Session) -> None:
+        self.staged: list[Envelope] = []  # this transaction's events, as they will be sent
         self.images = ImageRepository(session)
         self.transformations = TransformationRepository(session)
         self.uploads = UploadRepository(session)
@@ -51,4 +52,6 @@ class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
 
     def publish(self, topic: str, key: str, event: Event) -> Envelope:
         """Stage an event: it reaches Kafka (via the outbox relay) only if this unit commits."""
-        return add_to_outbox(self.session, outbox, topic, key, event)
+        envelope = add_to_outbox(self.session, outbox, topic, key, event)
+        self.staged.append(envelope)
+        return envelope

@@ -4,17 +4,29 @@ Processes rather than threads for three reasons: a job that exceeds its timeout 
 killing its process (libvips work cannot be interrupted from Python); a decoder crash on a hostile
 file takes down one disposable process, not the worker and its Kafka heartbeats; and each process
 is replaced after a number of jobs, which bounds memory growth from fragmentation.
+
+A render is handed over by reference (`RenderTask`): the process reads the source from S3 itself,
+through its own bounded cache, so the source is never pickled into the pool and the parent never
+holds it. `run(Job)` (bytes given) remains for callers that already have the bytes.
 """
 
 import asyncio
 import multiprocessing
+import os
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from transformer_service.adapters.vips_runtime import configure_libvips
+from transformer_service.adapters.pool_worker import (
+    WorkerStorage,
+    render_from_storage,
+    start_worker,
+)
 from transformer_service.domain.errors import JobTimedOut, WorkerCrashed
 from transformer_service.domain.pipeline import Job, Rendered, run_pipeline
+from transformer_service.domain.render_task import RenderTask
 
 
 def _started() -> bool:
@@ -23,29 +35,55 @@ def _started() -> bool:
 
 class PipelinePool:
     def __init__(
-        self, processes: int, threads_per_process: int, timeout: float, jobs_per_process: int
+        self,
+        processes: int,
+        threads_per_process: int,
+        timeout: float,
+        jobs_per_process: int,
+        storage: WorkerStorage | None = None,
     ) -> None:
         self.timeout = timeout
+        # Fewer malloc arenas in the pool processes: libvips' threads otherwise each keep one,
+        # and freed image memory stays in them (a bound on the worker's peak RSS). Read by glibc
+        # at process start, so it is set before the processes are spawned.
+        os.environ.setdefault("MALLOC_ARENA_MAX", "2")
         # spawn: a fork of a process running an event loop and Kafka client threads is unsafe.
         self._pool = ProcessPool(
             max_workers=processes,
             max_tasks=jobs_per_process,
-            initializer=configure_libvips,
-            initargs=(threads_per_process,),
+            initializer=start_worker,
+            initargs=(threads_per_process, storage),
             context=multiprocessing.get_context("spawn"),
         )
 
+    async def render(self, task: RenderTask) -> Rendered:
+        """The process reads the task's objects from S3 itself (through its cache)."""
+        return await self._run(render_from_storage, task)
+
     async def run(self, job: Job) -> Rendered:
-        future = self._pool.schedule(run_pipeline, args=(job,), timeout=self.timeout)
+        return await self._run(run_pipeline, job)
+
+    async def _run(self, function: Callable[[Any], Rendered], work: object) -> Rendered:
+        try:
+            return await self._once(function, work)
+        except ProcessExpired:
+            # The process was killed under this job (the OOM killer, an operator, a crash): once
+            # more in a fresh process. A source that kills its decoder twice is the suspect.
+            pass
+        try:
+            return await self._once(function, work)
+        except ProcessExpired as exc:
+            raise WorkerCrashed(
+                f"the image decoder crashed on this source (exit code {exc.exitcode})"
+            ) from exc
+
+    async def _once(self, function: Callable[[Any], Rendered], work: object) -> Rendered:
+        future = self._pool.schedule(function, args=(work,), timeout=self.timeout)
         try:
             return await asyncio.wrap_future(future)
         except FutureTimeout as exc:
             raise JobTimedOut(
                 f"the transformation took longer than {self.timeout:g} s and was stopped"
-            ) from exc
-        except ProcessExpired as exc:
-            raise WorkerCrashed(
-                f"the image decoder crashed on this source (exit code {exc.exitcode})"
             ) from exc
         except asyncio.CancelledError:
             future.cancel()  # type: ignore[no-untyped-call]  # pebble is unannotated; stops the process

@@ -23,7 +23,7 @@ class ObjectStore:
         self.bucket = bucket
 
     async def get(self, key: str) -> bytes:
-        return await asyncio.to_thread(self._get, key)
+        return await asyncio.to_thread(self.read, key)
 
     async def variant(self, key: str) -> StoredVariant | None:
         """The stored result at a content address, or None if it is not there yet."""
@@ -37,7 +37,8 @@ class ObjectStore:
     async def ping(self) -> None:
         await asyncio.to_thread(self.client.head_bucket, Bucket=self.bucket)
 
-    def _get(self, key: str) -> bytes:
+    def read(self, key: str) -> bytes:
+        """Blocking: for the pool's processes, which read their own sources."""
         try:
             body: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
             return body

@@ -13,7 +13,7 @@ import pyvips
 
 from platform_common.transform_spec import ANIMATED_FORMATS, Operation, Resize, TransformSpec
 from transformer_service.domain.colourspace import to_working_space
-from transformer_service.domain.encoding import check_output_pixels, encode
+from transformer_service.domain.encoding import EncoderSettings, check_output_pixels, encode
 from transformer_service.domain.errors import SourceTooLarge
 from transformer_service.domain.limits import Limits
 from transformer_service.domain.loading import (
@@ -44,6 +44,7 @@ class Job:
     format: str
     assets: Mapping[str, bytes] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    encoder: EncoderSettings = field(default_factory=EncoderSettings)
 
 
 def apply_all(
@@ -100,7 +101,7 @@ def run_pipeline(job: Job) -> Rendered:
     animated = info.frames > 1 and fmt in ANIMATED_FORMATS
     try:
         image = _animation(job, info, context) if animated else _still(job, info, context)
-        data = encode(image, fmt, job.spec.output, job.limits)
+        data = encode(image, fmt, job.spec.output, job.limits, job.encoder)
     except pyvips.Error as exc:
         raise decode_error(exc) from exc
     height = image.get("page-height") if animated else image.height

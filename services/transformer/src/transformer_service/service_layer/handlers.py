@@ -2,6 +2,7 @@
 (TransformStarted, then TransformSucceeded or TransformFailed, keyed by image id), and a failure
 for good also becomes a dead letter with the reason."""
 
+import asyncio
 import time
 import uuid
 from typing import TypedDict
@@ -29,7 +30,24 @@ class _Ids(TypedDict):
 
 
 async def handle_transform_requested(
-    envelope: Envelope, request: TransformRequested, deps: Dependencies
+    envelope: Envelope, request: TransformRequested, deps: Dependencies, on_the_fly: bool = False
+) -> TransformSucceeded | TransformFailed:
+    """Once per request in this process: its Kafka copy arriving while the on-the-fly handling of
+    the same request runs (or after its success was published) waits for it and adds no events."""
+    answered = deps.registry.answered(request.transformation_id, request.requested_at)
+    if answered is not None:
+        return answered
+    running = deps.registry.handling(request.transformation_id, request.requested_at)
+    if running is not None:
+        return await asyncio.shield(running)
+    with deps.registry.handled(request.transformation_id, request.requested_at) as outcome:
+        result = await _handle(envelope, request, deps, on_the_fly)
+        outcome.set_result(result)
+        return result
+
+
+async def _handle(
+    envelope: Envelope, request: TransformRequested, deps: Dependencies, on_the_fly: bool
 ) -> TransformSucceeded | TransformFailed:
     ids: _Ids = {
         "transformation_id": request.transformation_id,
@@ -38,11 +56,16 @@ async def handle_transform_requested(
     }
     key, trace = str(request.image_id), envelope.trace
     started = time.perf_counter()
-    await deps.publisher.status(key, Envelope.wrap(TransformStarted(**ids), trace))
+    # The work starts at once; Started's ack is awaited before the outcome is published (same
+    # partition, so Started still comes first for every reader).
+    started_sent = asyncio.ensure_future(
+        deps.publisher.status(key, Envelope.wrap(TransformStarted(**ids), trace))
+    )
     metrics.IN_FLIGHT.inc()
     try:
-        variant, cached = await produce_or_explain(request, deps)
+        variant, cached = await produce_or_explain(request, deps, on_the_fly)
     except TransformError as error:
+        await started_sent
         failed = TransformFailed(
             **ids, error_code=error.code, message=error.message, retryable=error.retryable
         )
@@ -61,6 +84,7 @@ async def handle_transform_requested(
         return failed
     finally:
         metrics.IN_FLIGHT.dec()
+    await started_sent
     duration_ms = round((time.perf_counter() - started) * 1000)
     succeeded = TransformSucceeded(
         **ids,
@@ -71,6 +95,7 @@ async def handle_transform_requested(
         duration_ms=duration_ms,
     )
     await deps.publisher.status(key, Envelope.wrap(succeeded, trace))
+    deps.registry.remember_answered(request.requested_at, succeeded)
     _record("cached" if cached else "succeeded", started)
     if not cached:
         operations: list[str] = [op.op for op in request.spec.operations] or ["none"]

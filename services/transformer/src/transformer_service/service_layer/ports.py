@@ -4,7 +4,8 @@ S3/libvips processes/Kafka in the worker)."""
 from typing import Protocol
 
 from platform_common.events import Envelope
-from transformer_service.domain.pipeline import Job, Rendered
+from transformer_service.domain.pipeline import Rendered
+from transformer_service.domain.render_task import RenderTask
 from transformer_service.domain.variant import StoredVariant
 
 
@@ -19,7 +20,8 @@ class VariantStore(Protocol):
 
 
 class Renderer(Protocol):
-    async def run(self, job: Job) -> Rendered: ...
+    async def render(self, task: RenderTask) -> Rendered:
+        """Reads the task's objects itself (in the worker process) and runs the pipeline."""
 
 
 class EventPublisher(Protocol):

@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.adapters.orm import outbox, start_mappers
+from images_service.adapters.transformer_client import TransformerClient
 from images_service.config import Settings, get_settings
 from images_service.entrypoints.api.errors import install_dependency_error_handlers
 from images_service.entrypoints.api.routes import (
@@ -66,4 +67,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.storage = storage
     app.state.relay = OutboxRelay(engine, outbox, settings.kafka_bootstrap_servers)
     app.state.status_signals = StatusSignals()
+    app.state.transformer = TransformerClient(settings.transformer_url, settings.internal_api_token)
     return app

@@ -7,6 +7,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Header, Request
 
 from images_service.adapters.object_storage import ObjectStorage
+from images_service.adapters.transformer_client import TransformerClient
 from images_service.config import Settings
 from images_service.service_layer.delivery_urls import UrlSigner
 from images_service.service_layer.inspection import UploadLimits
@@ -33,6 +34,10 @@ def get_storage(request: Request) -> ObjectStorage:
 
 def get_relay(request: Request) -> OutboxRelay:
     return cast(OutboxRelay, request.app.state.relay)
+
+
+def get_transformer(request: Request) -> TransformerClient:
+    return cast(TransformerClient, request.app.state.transformer)
 
 
 def get_signals(request: Request) -> StatusSignals:
@@ -77,6 +82,7 @@ UowDep = Annotated[ImagesUnitOfWork, Depends(get_uow)]
 StorageDep = Annotated[ObjectStorage, Depends(get_storage)]
 RelayDep = Annotated[OutboxRelay, Depends(get_relay)]
 SignalsDep = Annotated[StatusSignals, Depends(get_signals)]
+TransformerDep = Annotated[TransformerClient, Depends(get_transformer)]
 SignerDep = Annotated[UrlSigner, Depends(get_signer)]
 InternalCaller = Depends(internal_caller)
 LimitsDep = Annotated[UploadLimits, Depends(get_limits)]

@@ -1,33 +1,25 @@
-"""On-the-fly variants: GET /images/{id}/content?w=&h=&fit=&format=&q=.
+"""On-the-fly variants over HTTP: GET /images/{id}/content?w=&h=&fit=&format=&q=.
 
-The query becomes a transform spec; an existing variant is served at once, otherwise it is
-requested (like POST /transform) and awaited for a bounded time, then served or answered with
-202 and the transformation's Location.
+The query becomes a transform spec; the use case (service_layer/onthefly.py) gives fresh bytes,
+a finished transformation (served from storage), or one still being made (202 with its Location).
 """
 
 import uuid
-from dataclasses import dataclass
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field, ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.config import Settings
 from images_service.domain.errors import InvalidRequest
 from images_service.domain.transformation import Transformation
-from images_service.entrypoints.api.content import serve_object
+from images_service.entrypoints.api.content import IMMUTABLE, etag_matches, serve_object
 from images_service.entrypoints.api.schemas import TransformationPublic
-from images_service.service_layer.notifications import StatusSignals, wait_until_finished
+from images_service.service_layer.onthefly import FreshVariant, VariantRefused
 from images_service.service_layer.presets import preset_spec, valid_name
-from images_service.service_layer.transformations import (
-    TransformationRequest,
-    request_transformation,
-)
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.errors import AppError
-from platform_common.outbox import OutboxRelay
 from platform_common.transform_spec import (
     MEDIA_TYPES,
     OnTheFlyParams,
@@ -44,26 +36,14 @@ class OnTheFlyQuery(OnTheFlyParams):
     )
 
 
-@dataclass(frozen=True)
-class Context:
-    uow: ImagesUnitOfWork
-    storage: ObjectStorage
-    settings: Settings
-    relay: OutboxRelay
-    signals: StatusSignals
-
-
 class TransformationFailed(AppError):
     status_code = 422
     code = "transformation_failed"
 
-    def __init__(self, transformation: Transformation) -> None:
+    def __init__(self, transformation_id: uuid.UUID, error_code: str | None, message: str) -> None:
         super().__init__(
-            f"This variant could not be made: {transformation.error_message or 'unknown error'}",
-            details={
-                "error_code": transformation.error_code,
-                "transformation_id": str(transformation.id),
-            },
+            f"This variant could not be made: {message or 'unknown error'}",
+            details={"error_code": error_code, "transformation_id": str(transformation_id)},
         )
 
 
@@ -83,25 +63,26 @@ def spec_of(params: OnTheFlyQuery, uow: ImagesUnitOfWork, owner: uuid.UUID) -> T
         raise InvalidRequest(f"Invalid variant parameters: {describe_errors(exc)}") from exc
 
 
-async def serve_variant(
-    request: Request, context: Context, owner: uuid.UUID, image_id: uuid.UUID, spec: TransformSpec
+async def respond(
+    request: Request,
+    outcome: FreshVariant | VariantRefused | Transformation,
+    storage: ObjectStorage,
+    settings: Settings,
 ) -> Response:
-    transformation, new_work = await run_in_threadpool(
-        request_transformation,
-        context.uow,
-        TransformationRequest(owner, image_id, spec),
-        context.settings.topic_transform_requested,
-    )
-    if new_work:
-        context.relay.wake()
-    transformation = await wait_until_finished(
-        context.uow, context.signals, transformation, owner, context.settings.onthefly_wait_seconds
-    )
+    if isinstance(outcome, FreshVariant):
+        etag = outcome.transformation.etag
+        headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
+        if etag_matches(request, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(outcome.data, media_type=outcome.media_type, headers=headers)
+    if isinstance(outcome, VariantRefused):
+        raise TransformationFailed(outcome.transformation.id, outcome.code, outcome.message)
+    transformation = outcome
     if transformation.is_ready:
         return await serve_object(
             request,
-            context.storage,
-            context.settings,
+            storage,
+            settings,
             key=transformation.variant_key,
             media_type=MEDIA_TYPES.get(
                 transformation.result_format or "", "application/octet-stream"
@@ -109,10 +90,12 @@ async def serve_variant(
             etag=transformation.etag,
         )
     if transformation.is_finished:
-        raise TransformationFailed(transformation)
-    location = TransformationPublic.of(transformation).links["self"]
+        raise TransformationFailed(
+            transformation.id, transformation.error_code, transformation.error_message or ""
+        )
+    public = TransformationPublic.of(transformation)
     return JSONResponse(
-        TransformationPublic.of(transformation).model_dump(mode="json"),
+        public.model_dump(mode="json"),
         status_code=202,
-        headers={"Location": location, "Retry-After": "1"},
+        headers={"Location": public.links["self"], "Retry-After": "1"},
     )

@@ -71,6 +71,7 @@ class TransformerRuntime(Service):
             threads_per_process=settings.threads_per_process,
             timeout=settings.job_timeout_seconds,
             jobs_per_process=settings.transformer_jobs_per_process,
+            storage=settings.worker_storage,
         )
         await asyncio.to_thread(self.pool.warm_up)
         _store = ObjectStore(make_s3_client(settings), settings.s3_bucket)
@@ -86,6 +87,8 @@ class TransformerRuntime(Service):
                 base_seconds=settings.transformer_retry_base_seconds,
                 max_seconds=settings.transformer_retry_max_seconds,
             ),
+            encoders=settings.encoders,
+            fresh_request_seconds=settings.transformer_fresh_request_seconds,
         )
         _started_event().set()
         logger.info(

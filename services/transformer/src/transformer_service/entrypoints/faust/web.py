@@ -7,6 +7,7 @@ from platform_common.kafka import CONSUMER_LAG
 from platform_common.observability import health_router
 from transformer_service.entrypoints.faust import runtime
 from transformer_service.entrypoints.faust.app import app
+from transformer_service.entrypoints.render_api import router as render_router
 
 
 def kafka_ready() -> None:
@@ -23,6 +24,7 @@ web = FastAPI(title="transformer", docs_url=None, redoc_url=None, openapi_url=No
 web.include_router(
     health_router({"kafka": kafka_ready, "libvips": runtime_ready, "storage": runtime.storage_ping})
 )
+web.include_router(render_router)
 serve_asgi(app, web, log_config=None, access_log=False)
 
 

@@ -18,6 +18,7 @@ from images_service.entrypoints.api.deps import (
     SignalsDep,
     SignerDep,
     StorageDep,
+    TransformerDep,
     UowDep,
 )
 from images_service.entrypoints.api.schemas import (
@@ -37,6 +38,8 @@ from images_service.service_layer.images import (
     list_images,
     register_image,
 )
+from images_service.service_layer.notifications import SignalledNotifications
+from images_service.service_layer.onthefly import OnTheFly, variant
 from images_service.service_layer.presets import parse_preset_list
 from platform_common.openapi import error_responses
 from platform_common.transform_spec import MEDIA_TYPES
@@ -217,12 +220,21 @@ async def image_content(
     settings: SettingsDep,
     relay: RelayDep,
     signals: SignalsDep,
+    transformer: TransformerDep,
     params: Annotated[onthefly.OnTheFlyQuery, Query()],
 ) -> Response:
     spec = await run_in_threadpool(onthefly.spec_of, params, uow, owner)
     if spec is not None:
-        context = onthefly.Context(uow, storage, settings, relay, signals)
-        return await onthefly.serve_variant(request, context, owner, image_id, spec)
+        use = OnTheFly(
+            uow,
+            transformer,
+            SignalledNotifications(uow, signals),
+            relay,
+            settings.topic_transform_requested,
+            settings.onthefly_wait_seconds,
+        )
+        outcome = await variant(use, owner, image_id, spec)
+        return await onthefly.respond(request, outcome, storage, settings)
     image = await run_in_threadpool(get_owned_image, uow, owner, image_id)
     return await serve_object(
         request, storage, settings, key=image.s3_key, media_type=image.content_type, etag=image.etag
