@@ -63,6 +63,8 @@ def _requested_event(
         spec=spec.model_dump(mode="json"),
         requested_at=transformation.last_requested_at,
         assets=assets,
+        source_width=image.width,
+        source_height=image.height,
     )
 
 

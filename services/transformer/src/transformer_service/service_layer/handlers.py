@@ -1,6 +1,7 @@
 """The one use case: a TransformRequested becomes a stored variant and status events
 (TransformStarted, then TransformSucceeded or TransformFailed, keyed by image id), and a failure
-for good also becomes a dead letter with the reason."""
+for good also becomes a dead letter with the reason. The work waits for its account's fair share
+of the libvips processes (service_layer/scheduling.py); Started says it has begun."""
 
 import time
 from typing import Any
@@ -15,10 +16,18 @@ from platform_common.events import (
 )
 from transformer_service import metrics
 from transformer_service.domain.errors import TransformError
+from transformer_service.service_layer.scheduling import request_cost
 from transformer_service.service_layer.variants import Dependencies, produce_or_explain
 
 
 async def handle_transform_requested(
+    envelope: Envelope, request: TransformRequested, deps: Dependencies
+) -> TransformSucceeded | TransformFailed:
+    async with deps.scheduler.slot(str(request.owner_id), request_cost(request)):
+        return await _handle(envelope, request, deps)
+
+
+async def _handle(
     envelope: Envelope, request: TransformRequested, deps: Dependencies
 ) -> TransformSucceeded | TransformFailed:
     ids = {

@@ -8,7 +8,7 @@ same bytes to the same key.
 import hashlib
 import hmac
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
@@ -32,6 +32,7 @@ from transformer_service.domain.pipeline import Job
 from transformer_service.domain.variant import StoredVariant
 from transformer_service.service_layer.ports import EventPublisher, Renderer, VariantStore
 from transformer_service.service_layer.retry import RetryPolicy, retrying
+from transformer_service.service_layer.scheduling import FairScheduler, unlimited
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class Dependencies:
     publisher: EventPublisher
     limits: Limits
     retry: RetryPolicy
+    scheduler: FairScheduler = field(default_factory=unlimited)
 
 
 def parse_spec(raw: dict) -> TransformSpec:

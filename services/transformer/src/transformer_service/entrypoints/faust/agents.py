@@ -1,19 +1,26 @@
-"""The agent: consumes TransformRequested envelopes and hands each to the handler."""
+"""The agent: consumes TransformRequested envelopes and hands each to the handler.
+
+`concurrency` actors share the topic's queue, so the worker reads ahead of the partition's order:
+a light request behind heavy ones is taken at once and waits for its fair slot, not for them.
+Faust acknowledges each request when its actor takes the next one, and commits a partition only
+up to the oldest request not yet acknowledged: every request before a committed offset is done.
+"""
 
 import logging
+from collections.abc import Mapping
 
 import faust
 from pydantic import ValidationError
 
 from platform_common.events import Envelope, TransformDeadLettered, TransformRequested
-from platform_common.tracing import consumer_span
-from transformer_service.entrypoints.faust import runtime
-from transformer_service.entrypoints.faust.app import app, settings
-from transformer_service.entrypoints.faust.topics import transform_requests
+from platform_common.tracing import RawHeaders, consumer_span
+from transformer_service.bootstrap import Transformer
+from transformer_service.entrypoints.faust.lag import TakenOffsets
 from transformer_service.service_layer.handlers import handle_transform_requested
 from transformer_service.service_layer.variants import Dependencies
 
 logger = logging.getLogger(__name__)
+AGENT_NAME = "transformer_service.entrypoints.faust.agents.transform"
 
 
 async def _reject_malformed(raw: bytes, reason: str, deps: Dependencies) -> None:
@@ -31,7 +38,9 @@ async def _reject_malformed(raw: bytes, reason: str, deps: Dependencies) -> None
     await deps.publisher.dead_letter("malformed", Envelope.wrap(dead, {}))
 
 
-async def process(raw: bytes, deps: Dependencies) -> None:
+async def process(
+    raw: bytes, headers: RawHeaders | None, deps: Dependencies, span_name: str, group: str
+) -> None:
     try:
         envelope = Envelope.from_bytes(raw)
     except ValidationError as exc:
@@ -45,19 +54,22 @@ async def process(raw: bytes, deps: Dependencies) -> None:
     except ValidationError as exc:
         await _reject_malformed(raw, f"invalid TransformRequested: {exc.errors()[0]}", deps)
         return
-    event = faust.current_event()
-    headers = event.message.headers if event is not None else None
-    with consumer_span(
-        f"{settings.topic_transform_requested} process",
-        headers,
-        envelope.trace,
-        {"messaging.kafka.consumer.group": settings.faust_app_id},
-    ):
+    attributes: Mapping[str, str | int] = {"messaging.kafka.consumer.group": group}
+    with consumer_span(span_name, headers, envelope.trace, attributes):
         await handle_transform_requested(envelope, request, deps)
 
 
-@app.agent(transform_requests, concurrency=settings.transformer_concurrency)
-async def transform(stream):  # type: ignore[no-untyped-def]
-    deps = await runtime.dependencies()
-    async for raw in stream:
-        await process(raw, deps)
+def register_agent(app: faust.App, transformer: Transformer, taken: TakenOffsets) -> None:
+    settings = transformer.settings
+    requests = app.topic(settings.topic_transform_requested)
+    span_name = f"{settings.topic_transform_requested} process"
+
+    async def transform(stream: faust.StreamT[bytes]) -> None:
+        deps = await transformer.dependencies()
+        async for event in stream.events():
+            taken.took(event.message.tp, event.message.offset)
+            await process(
+                event.value, event.message.headers, deps, span_name, settings.faust_app_id
+            )
+
+    app.agent(requests, name=AGENT_NAME, concurrency=settings.transformer_concurrency)(transform)
