@@ -27,9 +27,10 @@ class Settings(BaseServiceSettings, S3Settings, TopicSettings):
     # libvips processes; 0 = one per core (at least one more than the heavy lane, see below).
     transformer_pool_size: int = Field(0, ge=0, le=256)
     # A job whose estimated cost (megapixels x operations, platform_common.transform_spec.cost)
-    # reaches this is heavy. Heavy jobs may hold only TRANSFORMER_HEAVY_SLOTS processes at once,
-    # so the others stay free for light jobs; 0 = all processes but one.
-    transformer_heavy_job_cost: float = Field(500.0, gt=0)
+    # reaches this is heavy (about 5 s of one core). Heavy jobs may hold only
+    # TRANSFORMER_HEAVY_SLOTS processes at once, so the others stay free for light jobs;
+    # 0 = all processes but one.
+    transformer_heavy_job_cost: float = Field(150.0, gt=0)
     transformer_heavy_slots: int = Field(0, ge=0, le=256)
     # Threads inside each libvips process; 0 = cores / pool size (so the total is the cores).
     vips_concurrency: int = Field(0, ge=0, le=64)
