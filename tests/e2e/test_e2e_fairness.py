@@ -1,0 +1,62 @@
+"""One account's expensive jobs do not hold another account's light one (checked by the order of
+the transformer's events, not by time).
+
+Alice queues three valid requests, each within every limit but seconds of work (an upscale, a free
+rotation, a wide blur, a sketch, PNG at level 9). Once the first has started, Bob asks for a
+one-step resize. Bob's Started and Succeeded must both come before any of Alice's jobs finishes:
+the heavy lane leaves a process for light jobs, and the worker reads ahead of the partition's
+order. Alice's jobs are left to finish on their own (they hold one process for a while).
+"""
+
+from collections.abc import Callable
+
+from e2e_kit.api import User
+from e2e_kit.event_log import EventLog
+from e2e_kit.photos import photo_jpeg
+from e2e_kit.platform import PlatformControl
+
+from platform_common.settings import TopicSettings
+
+EXPENSIVE = {
+    "operations": [
+        {"op": "resize", "width": 2500, "height": 2500, "upscale": True},
+        {"op": "rotate", "angle": 45},
+        {"op": "blur", "sigma": 50},
+        {"op": "sketch", "style": "pencil"},
+    ],
+    "output": {"format": "png", "png_compression": 9},
+}
+LIGHT = {"operations": [{"op": "resize", "width": 120}], "output": {"format": "webp"}}
+FINISHED = ("TransformSucceeded", "TransformFailed")
+
+
+def test_a_light_job_overtakes_another_accounts_expensive_ones(
+    platform: PlatformControl, kafka_bootstrap: str, new_user: Callable[..., User]
+) -> None:
+    alice, bob = new_user("alice"), new_user("bob")
+    topic = platform.env.get("TOPIC_TRANSFORM_EVENTS", TopicSettings().topic_transform_events)
+    with EventLog(kafka_bootstrap, topic) as log:
+        alices_image = alice.upload_ok(photo_jpeg("chelsea"))["id"]
+        bobs_image = bob.upload_ok(photo_jpeg("rocket"))["id"]
+        # Three different variants (the blur differs), so none is a repeat of another.
+        heavy = [
+            alice.transform_ok(
+                alices_image,
+                {**EXPENSIVE, "operations": [*EXPENSIVE["operations"], {"op": "blur", "sigma": s}]},
+            )
+            for s in (1, 2, 3)
+        ]
+        log.wait_for(lambda: log.index("TransformStarted", heavy[0]) is not None, timeout=60)
+
+        light = bob.transform_ok(bobs_image, LIGHT)
+        log.wait_for(lambda: log.index("TransformSucceeded", light) is not None, timeout=120)
+
+        started = log.index("TransformStarted", light)
+        succeeded = log.index("TransformSucceeded", light)
+        assert started is not None and succeeded is not None and started < succeeded
+        finished_heavy = [
+            (kind, tid) for kind, tid in log.events[:succeeded] if kind in FINISHED and tid in heavy
+        ]
+        assert not finished_heavy, f"an expensive job finished before the light one: {log.events}"
+        # And the expensive jobs were really queued ahead of it, not refused.
+        assert all(alice.transformation(alices_image, t).status_code == 200 for t in heavy)
