@@ -51,7 +51,7 @@ class EventLog:
         )
         await consumer.start()
         try:
-            while not consumer.assignment():
+            while not consumer.assignment():  # noqa: ASYNC110 - aiokafka signals no event for it
                 await asyncio.sleep(0.05)
             for tp in consumer.assignment():
                 await consumer.position(tp)  # resolved now: nothing after this is missed
