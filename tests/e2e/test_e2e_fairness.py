@@ -6,12 +6,16 @@ rotation, a wide blur, a sketch, PNG at level 9). Once the first has started, Bo
 one-step resize. Bob's Started and Succeeded must both come before any of Alice's jobs finishes:
 the heavy lane leaves a process for light jobs, and the worker reads ahead of the partition's
 order. Alice's jobs are left to finish on their own (they hold one process for a while).
+
+Reading ahead keeps at-least-once: a partition's offset is committed only up to its oldest
+request not yet done, even when later ones on it are.
 """
 
+import time
 from collections.abc import Callable
 
 from e2e_kit.api import User
-from e2e_kit.event_log import EventLog
+from e2e_kit.event_log import EventLog, committed_offsets
 from e2e_kit.photos import photo_jpeg
 from e2e_kit.platform import PlatformControl
 
@@ -28,6 +32,38 @@ EXPENSIVE = {
 }
 LIGHT = {"operations": [{"op": "resize", "width": 120}], "output": {"format": "webp"}}
 FINISHED = ("TransformSucceeded", "TransformFailed")
+
+
+def test_an_offset_is_committed_only_once_every_earlier_request_is_done(
+    platform: PlatformControl, kafka_bootstrap: str, new_user: Callable[..., User]
+) -> None:
+    alice = new_user("alice")
+    topics = TopicSettings()
+    group = platform.platform.services["transformer"].env.get("FAUST_APP_ID", "transformer")
+    with (
+        EventLog(kafka_bootstrap, topics.topic_transform_requested) as requests,
+        EventLog(kafka_bootstrap, topics.topic_transform_events) as log,
+    ):
+        image = alice.upload_ok(photo_jpeg("coffee"))["id"]
+        heavy = alice.transform_ok(image, EXPENSIVE)
+        log.wait_for(lambda: log.index("TransformStarted", heavy) is not None, timeout=60)
+        # Same image, same key, same partition: behind the heavy one, and done first.
+        light = alice.transform_ok(image, LIGHT)
+        log.wait_for(lambda: log.index("TransformSucceeded", light) is not None, timeout=120)
+        partition, heavy_offset = requests.positions[("TransformRequested", heavy)]
+        assert requests.positions[("TransformRequested", light)][0] == partition
+
+        # Progress is committed every second: wait until it has reached the running request.
+        deadline = time.monotonic() + 60
+        while (
+            committed := committed_offsets(kafka_bootstrap, group, topics.topic_transform_requested)
+        ).get(partition, -1) < heavy_offset and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert committed.get(partition, -1) >= heavy_offset, "the commit never caught up"
+        assert log.index("TransformSucceeded", heavy) is None, "finished too soon to tell"
+        # The light request after it is done, yet the commit stops at the unfinished one: a
+        # worker dying now would be given the heavy request again.
+        assert committed.get(partition) == heavy_offset, (committed, heavy_offset)
 
 
 def test_a_light_job_overtakes_another_accounts_expensive_ones(

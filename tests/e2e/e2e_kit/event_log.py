@@ -12,12 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 
 
 class EventLog:
     def __init__(self, bootstrap_servers: str, topic: str) -> None:
         self.bootstrap_servers, self.topic = bootstrap_servers, topic
         self.events: list[tuple[str, str]] = []  # (event type, transformation id), as received
+        # Where each event is on the topic: (event type, transformation id) -> (partition, offset)
+        self.positions: dict[tuple[str, str], tuple[int, int]] = {}
         self._changed = threading.Condition()
         self._ready = threading.Event()
         self._stop = threading.Event()
@@ -68,7 +71,9 @@ class EventLog:
             for record in records:
                 envelope = json.loads(record.value)
                 data = envelope.get("data") or {}
-                self.events.append((str(envelope.get("type")), str(data.get("transformation_id"))))
+                event = (str(envelope.get("type")), str(data.get("transformation_id")))
+                self.events.append(event)
+                self.positions.setdefault(event, (record.partition, record.offset))
             self._changed.notify_all()
 
     def index(self, event_type: str, tid: str) -> int | None:
@@ -86,3 +91,18 @@ class EventLog:
                     failure = f" (the log failed: {self._failure!r})" if self._failure else ""
                     raise AssertionError(f"not seen in {timeout:g} s{failure}; {self.events}")
                 self._changed.wait(timeout=remaining)
+
+
+def committed_offsets(bootstrap_servers: str, group: str, topic: str) -> dict[int, int]:
+    """The consumer group's committed offset of each partition of `topic` (the next to read)."""
+
+    async def read() -> dict[int, int]:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+        await admin.start()
+        try:
+            offsets = await admin.list_consumer_group_offsets(group)
+        finally:
+            await admin.close()
+        return {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topic}
+
+    return asyncio.run(read())
