@@ -1,11 +1,15 @@
 """The agent: consumes TransformRequested envelopes and hands each to the handler.
 
-`concurrency` actors share the topic's queue, so the worker reads ahead of the partition's order:
-a light request behind heavy ones is taken at once and waits for its fair slot, not for them.
-Faust acknowledges each request when its actor takes the next one, and commits a partition only
-up to the oldest request not yet acknowledged: every request before a committed offset is done.
+One actor takes requests in the partitions' order and runs each as a task, up to
+TRANSFORMER_CONCURRENCY at once: the worker reads ahead, so a light request behind heavy ones is
+taken at once and waits for its fair slot, not for them. Acknowledgements are manual and in
+offset order (ordered_acks.py): a partition is committed only up to its oldest request not yet
+done. A request cut short by shutdown is not acknowledged (it is delivered again); one that
+failed unexpectedly is logged and acknowledged, so it cannot stall its partition.
 """
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 
@@ -16,6 +20,7 @@ from platform_common.events import Envelope, TransformDeadLettered, TransformReq
 from platform_common.tracing import RawHeaders, consumer_span
 from transformer_service.bootstrap import Transformer
 from transformer_service.entrypoints.faust.lag import TakenOffsets
+from transformer_service.entrypoints.faust.ordered_acks import InOrderAcks, Taken
 from transformer_service.service_layer.handlers import handle_transform_requested
 from transformer_service.service_layer.variants import Dependencies
 
@@ -63,13 +68,35 @@ def register_agent(app: faust.App, transformer: Transformer, taken: TakenOffsets
     settings = transformer.settings
     requests = app.topic(settings.topic_transform_requested)
     span_name = f"{settings.topic_transform_requested} process"
+    group = settings.faust_app_id
 
     async def transform(stream: faust.StreamT[bytes]) -> None:
         deps = await transformer.dependencies()
-        async for event in stream.events():
-            taken.took(event.message.tp, event.message.offset)
-            await process(
-                event.value, event.message.headers, deps, span_name, settings.faust_app_id
-            )
+        acks = InOrderAcks()
+        room = asyncio.Semaphore(settings.transformer_concurrency)
+        running: set[asyncio.Task[None]] = set()
 
-    app.agent(requests, name=AGENT_NAME, concurrency=settings.transformer_concurrency)(transform)
+        async def run(event: faust.EventT[bytes], held: Taken) -> None:
+            try:
+                await process(event.value, event.message.headers, deps, span_name, group)
+            except Exception:
+                logger.exception("unexpected failure processing a transform request")
+            finally:
+                room.release()
+            acks.finished(held)  # not reached when cancelled: the request comes again
+
+        try:
+            async for event in stream.noack().events():
+                await room.acquire()
+                taken.took(event.message.tp, event.message.offset)
+                task = asyncio.create_task(run(event, acks.took(event)))
+                running.add(task)
+                task.add_done_callback(running.discard)
+        finally:
+            unfinished = list(running)
+            for task in unfinished:
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(*unfinished, return_exceptions=True)
+
+    app.agent(requests, name=AGENT_NAME)(transform)

@@ -141,7 +141,7 @@ async def transform_image(
     body = TransformationPublic.of(transformation)
     headers = {"Location": body.links["self"]}
     if cost is not None:
-        headers[TRANSFORM_COST_HEADER] = f"{cost.megapixel_ops:.1f}"
+        headers[TRANSFORM_COST_HEADER] = f"{cost.megapixel_ops:.6f}"
     return JSONResponse(
         body.model_dump(mode="json"), status_code=202 if new_work else 200, headers=headers
     )
