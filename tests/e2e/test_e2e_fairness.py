@@ -45,6 +45,9 @@ def test_an_offset_is_committed_only_once_every_earlier_request_is_done(
         EventLog(kafka_bootstrap, topics.topic_transform_events) as log,
     ):
         image = alice.upload_ok(photo_jpeg("coffee"))["id"]
+        # A request done before the heavy one, so that its partition has progress to commit.
+        before = alice.transform_ok(image, {**LIGHT, "output": {"format": "jpeg"}})
+        log.wait_for(lambda: log.index("TransformSucceeded", before) is not None, timeout=120)
         heavy = alice.transform_ok(image, EXPENSIVE)
         log.wait_for(lambda: log.index("TransformStarted", heavy) is not None, timeout=60)
         # Same image, same key, same partition: behind the heavy one, and done first.
@@ -52,6 +55,7 @@ def test_an_offset_is_committed_only_once_every_earlier_request_is_done(
         log.wait_for(lambda: log.index("TransformSucceeded", light) is not None, timeout=120)
         partition, heavy_offset = requests.positions[("TransformRequested", heavy)]
         assert requests.positions[("TransformRequested", light)][0] == partition
+        assert requests.positions[("TransformRequested", before)][0] == partition
 
         # Progress is committed every second: wait until it has reached the running request.
         deadline = time.monotonic() + 60
