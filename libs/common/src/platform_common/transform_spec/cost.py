@@ -22,6 +22,9 @@ from platform_common.transform_spec import (
     TransformSpec,
 )
 
+# Set by the images service on a transform request that queued new work, to its estimate in
+# megapixel-operations; the gateway charges the caller's budget by it and strips it.
+COST_HEADER = "X-Transform-Cost"
 # When the source's size is not known (an older request): a typical 12 MP photo.
 ASSUMED_SOURCE_SIZE = (4000, 3000)
 # Per pixel, relative to a resample; an operation not listed costs 1.

@@ -4,11 +4,10 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from platform_common.transform_spec.cost import JobCost
+from platform_common.transform_spec.cost import COST_HEADER, JobCost
 
-# Set by the images service on a transform request that queued new work: its estimated cost in
-# megapixel-operations (platform_common.transform_spec.cost). Between services only.
-TRANSFORM_COST_HEADER = b"x-transform-cost"
+# Between the services only (stripped from the client's answer).
+TRANSFORM_COST_HEADER = COST_HEADER.lower().encode()
 
 
 class LimitCategory(StrEnum):

@@ -31,10 +31,7 @@ from images_service.service_layer.transformations import (
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.openapi import error_responses
 from platform_common.transform_spec import MEDIA_TYPES, TransformSpec
-from platform_common.transform_spec.cost import JobCost
-
-# The request's estimated cost, for the gateway's budget (which strips it from the answer).
-TRANSFORM_COST_HEADER = "X-Transform-Cost"
+from platform_common.transform_spec.cost import COST_HEADER, JobCost
 
 router = APIRouter(prefix="/images/{image_id}", tags=["transformations"])
 # Declared on its own router, included before /images/{image_id}, which would otherwise claim
@@ -141,7 +138,7 @@ async def transform_image(
     body = TransformationPublic.of(transformation)
     headers = {"Location": body.links["self"]}
     if cost is not None:
-        headers[TRANSFORM_COST_HEADER] = f"{cost.megapixel_ops:.6f}"
+        headers[COST_HEADER] = f"{cost.megapixel_ops:.6f}"  # for the gateway's budget
     return JSONResponse(
         body.model_dump(mode="json"), status_code=202 if new_work else 200, headers=headers
     )
