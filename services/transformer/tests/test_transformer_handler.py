@@ -1,6 +1,8 @@
 """The transform use case with in-memory stand-ins for S3 and Kafka (the pipeline is real):
 idempotency, events, retries of transient failures and the dead-letter path."""
 
+import asyncio
+import dataclasses
 import hashlib
 import uuid
 from datetime import UTC, datetime
@@ -11,12 +13,14 @@ import pytest
 
 from platform_common.events import Envelope, TransformRequested
 from platform_common.transform_spec import TransformSpec, variant_key
+from platform_common.transform_spec.cost import JobCost
 from transformer_service.domain.errors import SourceNotFound, StorageUnavailable
 from transformer_service.domain.limits import Limits
 from transformer_service.domain.pipeline import Job, Rendered, run_pipeline
 from transformer_service.domain.variant import StoredVariant
 from transformer_service.service_layer.handlers import handle_transform_requested
 from transformer_service.service_layer.retry import RetryPolicy
+from transformer_service.service_layer.scheduling import FairScheduler, request_cost
 from transformer_service.service_layer.variants import Dependencies
 
 SPEC = {"operations": [{"op": "resize", "width": 64}], "output": {"format": "webp"}}
@@ -185,3 +189,27 @@ async def test_a_source_that_is_not_the_verified_upload_is_never_rendered(world,
     assert (outcome.error_code, outcome.retryable) == ("source_checksum_mismatch", False)
     assert world.renderer.jobs == 0
     assert request.variant_key not in world.store.objects
+
+
+async def test_started_is_published_once_the_job_has_its_fair_slot(world) -> None:
+    scheduler = FairScheduler(slots=1, heavy_slots=1, heavy_cost=150)
+    deps = dataclasses.replace(world.deps, scheduler=scheduler)
+    request = request_for()
+    async with scheduler.slot("someone else", JobCost(10)):
+        waiting = asyncio.create_task(handle(request, deps))
+        await asyncio.sleep(0)
+        assert scheduler.waiting == 1
+        assert world.publisher.types() == [], "queued, not started"
+    await waiting
+    assert world.publisher.types() == ["TransformStarted", "TransformSucceeded"]
+    assert scheduler.running == 0
+
+
+def test_a_requests_cost_uses_its_sources_size() -> None:
+    small = request_for().model_copy(update={"source_width": 640, "source_height": 427})
+    large = small.model_copy(update={"source_width": 8000, "source_height": 6000})
+    assert request_cost(large).megapixel_ops > 50 * request_cost(small).megapixel_ops
+    unknown = request_for()  # an older producer: a typical photo is assumed
+    assert request_cost(small).megapixel_ops < request_cost(unknown).megapixel_ops
+    invalid = request_for().model_copy(update={"spec": {"operations": [{"op": "nope"}]}})
+    assert request_cost(invalid).megapixel_ops == 0
