@@ -5,7 +5,6 @@ recorder, so nothing starts and no database is needed.
 """
 
 import importlib
-import os
 from pathlib import Path
 
 import dockerfile
@@ -40,12 +39,10 @@ def recorder(monkeypatch: pytest.MonkeyPatch, facts) -> list[tuple[str, dict]]:
             cli, "run_migrations", lambda ini, url: calls.append(("migrate", {"ini": ini}))
         )
     if hasattr(cli, "run_worker"):
-        monkeypatch.setattr(cli, "run_worker", lambda: calls.append(("worker", {})))
-    # The transformer's CLI hands its flags to the Faust app through the environment: recorded
-    # here (set, then removed) so monkeypatch restores whatever the CLI writes.
-    for name in ("TRANSFORMER_WEB_PORT", "TRANSFORMER_WEB_HOST"):
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
+        # The transformer's CLI hands its flags to the worker as settings overrides.
+        monkeypatch.setattr(
+            cli, "run_worker", lambda overrides: calls.append(("worker", overrides))
+        )
     return calls
 
 
@@ -67,6 +64,6 @@ def test_every_command_reaches_what_it_means(
         if call[0] == "serve":
             assert call[1]["host"] == "0.0.0.0" and call[1]["port"] == facts.port, argv
         elif call[0] == "worker":
-            assert os.environ["TRANSFORMER_WEB_PORT"] == str(facts.port), argv
+            assert call[1]["transformer_web_port"] == facts.port, argv
         else:
             assert Path(call[1]["ini"]).is_file(), "the migrations ship inside the package"

@@ -72,7 +72,9 @@ def test_probes_hit_health_and_ready_on_the_service_port(rendered, facts) -> Non
 def service_asgi_app(facts):
     """The ASGI app the process serves on its port, built by the service's own code."""
     if facts.command == "worker":
-        return importlib.import_module(f"{facts.package}.entrypoints.faust.web").web
+        factory = importlib.import_module(f"{facts.package}.entrypoints.faust.worker")
+        settings = importlib.import_module(f"{facts.package}.config").Settings()
+        return factory.create_worker(settings).web
     return importlib.import_module(f"{facts.package}.entrypoints.api.app").create_app()
 
 
@@ -270,9 +272,11 @@ def test_keda_scales_the_transformer_on_its_real_consumer_group(
 def test_faust_app_id_is_the_consumer_group_the_worker_joins() -> None:
     # Faust joins the consumer group named by its app id; the worker takes that id from the
     # FAUST_APP_ID setting, which the ScaledObject test above compares with the trigger.
-    from transformer_service.entrypoints.faust import app as faust_app
+    from transformer_service.config import Settings
+    from transformer_service.entrypoints.faust.worker import create_worker
 
-    assert faust_app.app.conf.id == faust_app.settings.faust_app_id
+    settings = Settings(faust_app_id="transformer-under-test")
+    assert create_worker(settings).app.conf.id == "transformer-under-test"
 
 
 def test_ingress_routes_to_the_gateway_service(rendered) -> None:

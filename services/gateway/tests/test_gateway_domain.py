@@ -17,6 +17,7 @@ from gateway_service.domain.rate_policy import (
     RateLimitDecision,
     categorize,
     identity,
+    transform_cost_units,
 )
 from gateway_service.domain.routes import Upstream, resolve, route_label, routed_by
 
@@ -228,3 +229,20 @@ def test_merged_openapi_has_every_routed_path_and_keeps_clashing_components_apar
     assert list(merged["components"]["securitySchemes"]) == ["OAuth2PasswordBearer"]
     assert [t["name"] for t in merged["tags"]] == ["auth/me", "images"]
     assert "paths" in base and "/auth/me" not in base["paths"]  # the input is left alone
+
+
+@pytest.mark.parametrize(
+    ("header", "unit", "expected"),
+    [
+        (None, 25.0, 1),  # no new work: the admission's 1
+        ("12.4", 25.0, 1),  # a thumbnail
+        ("1887.4", 25.0, 76),  # the upscaled, rotated, blurred, sketched PNG
+        ("1e9", 25.0, 120),  # at most the whole window
+        ("1887.4", 0.0, 1),  # units off
+        ("lots", 25.0, 1),
+        ("nan", 25.0, 1),
+        ("-5", 25.0, 1),
+    ],
+)
+def test_a_transform_spends_its_estimated_cost_in_units(header, unit, expected) -> None:
+    assert transform_cost_units(header, unit, ceiling=120) == expected

@@ -8,6 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
+from platform_common.transform_spec import TransformSpec
+from platform_common.transform_spec.cost import estimate_cost
+
 
 def spend(client: httpx.Client, method: str, path: str, times: int, **kwargs: Any) -> list:
     return [client.request(method, path, **kwargs) for _ in range(times)]
@@ -115,3 +118,40 @@ def test_replicas_share_one_budget_through_redis(
         assert one.get("/images", headers=user["headers"]).status_code == 429
         refused = two.get("/images", headers=user["headers"])
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+
+
+def test_an_expensive_transform_spends_its_estimated_cost(
+    start_gateway: Any, make_user: Any, upload_image: Any, png: Any
+) -> None:
+    # Units of 0.1 megapixel-operations, so that jobs on a small image (quick to render) still
+    # cost several units: the budget is spent by estimated work, not by request count.
+    gateway = start_gateway(
+        RATE_LIMIT_TRANSFORMS="1000/minute", RATE_LIMIT_TRANSFORM_COST_UNIT="0.1"
+    )
+    user = make_user()
+    cheap = {"operations": [{"op": "resize", "width": 32}], "output": {"format": "webp"}}
+    dear = {
+        "operations": [{"op": "rotate", "angle": 45}, {"op": "blur", "sigma": 50}],
+        "output": {"format": "png", "png_compression": 9},
+    }
+    units = {
+        name: estimate_cost(TransformSpec.model_validate(spec), (640, 480), "png").units(0.1, 1000)
+        for name, spec in (("cheap", cheap), ("dear", dear))
+    }
+    assert units["dear"] > 5 * units["cheap"]
+    with httpx.Client(base_url=gateway.url, timeout=10) as edge:
+        image = upload_image(edge, user["headers"], png(640, 480))["id"]
+
+        def remaining_after(spec: dict, status: int) -> int:
+            answer = edge.post(f"/images/{image}/transform", headers=user["headers"], json=spec)
+            assert answer.status_code == status, answer.text
+            assert "x-transform-cost" not in answer.headers  # between the services only
+            return int(answer.headers["ratelimit-remaining"])
+
+        # Each answer shows the budget as its admission left it (1 spent); a request that
+        # queued new work pays the rest of its estimate once images has answered.
+        assert remaining_after(cheap, 202) == 1000 - 1
+        # A repeat (an identical variant exists, no new work) costs 1.
+        assert remaining_after(cheap, 200) == 1000 - units["cheap"] - 1
+        assert remaining_after(dear, 202) == 1000 - units["cheap"] - 2
+        assert remaining_after(dear, 200) == 1000 - units["cheap"] - 2 - units["dear"]

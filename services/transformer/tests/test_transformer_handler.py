@@ -2,6 +2,7 @@
 idempotency, events, retries of transient failures and the dead-letter path."""
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import uuid
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 
 from platform_common.events import Envelope, TransformRequested
 from platform_common.transform_spec import TransformSpec, variant_key
+from platform_common.transform_spec.cost import JobCost
 from transformer_service.domain.errors import SourceNotFound, StorageUnavailable
 from transformer_service.domain.limits import Limits
 from transformer_service.domain.pipeline import Rendered, run_pipeline
@@ -25,6 +27,7 @@ from transformer_service.service_layer.handlers import (
 )
 from transformer_service.service_layer.render_now import RenderFailed, render_now
 from transformer_service.service_layer.retry import RetryPolicy
+from transformer_service.service_layer.scheduling import FairScheduler, request_cost
 from transformer_service.service_layer.variants import Dependencies
 
 SPEC = {"operations": [{"op": "resize", "width": 64}], "output": {"format": "webp"}}
@@ -246,11 +249,12 @@ async def test_a_version_1_request_is_accepted_and_handled_the_same(world, spec)
     old_outcome = await handle_transform_requested(envelope, upgraded, world.deps)
     old_bytes = world.store.objects.pop(current.variant_key)
     world.store.variants.clear()
-    new_outcome = await handle(current, world.deps)
+    # Another request for the same variant (one request is handled once per process).
+    again = current.model_copy(update={"transformation_id": uuid.uuid4()})
+    new_outcome = await handle(again, world.deps)
     assert world.renderer.jobs == 2
-    assert old_outcome.model_dump(exclude={"duration_ms"}) == new_outcome.model_dump(
-        exclude={"duration_ms"}
-    )
+    same = {"duration_ms", "transformation_id"}
+    assert old_outcome.model_dump(exclude=same) == new_outcome.model_dump(exclude=same)
     assert world.store.objects[current.variant_key] == old_bytes
     assert new_outcome.format == current.output_format == spec_format(spec)
 
@@ -292,3 +296,25 @@ async def test_on_the_fly_a_variant_that_cannot_be_made_says_why(world) -> None:
     assert (failed.value.code, failed.value.retryable) == ("invalid_operation", False)
     await asyncio.sleep(0.05)
     assert world.publisher.types() == ["TransformStarted", "TransformFailed"]
+
+
+async def test_started_is_published_once_the_job_has_its_fair_slot(world) -> None:
+    scheduler = FairScheduler(slots=1, heavy_slots=1, heavy_cost=150)
+    deps = dataclasses.replace(world.deps, scheduler=scheduler)
+    request = request_for()
+    async with scheduler.slot("someone else", JobCost(10)):
+        waiting = asyncio.create_task(handle(request, deps))
+        await asyncio.sleep(0)
+        assert scheduler.waiting == 1
+        assert world.publisher.types() == [], "queued, not started"
+    await waiting
+    assert world.publisher.types() == ["TransformStarted", "TransformSucceeded"]
+    assert scheduler.running == 0
+
+
+def test_a_requests_cost_uses_its_sources_size() -> None:
+    small = request_for().model_copy(update={"source_width": 640, "source_height": 427})
+    large = small.model_copy(update={"source_width": 8000, "source_height": 6000})
+    assert request_cost(large).megapixel_ops > 50 * request_cost(small).megapixel_ops
+    unknown = request_for()  # an older producer: a typical photo is assumed
+    assert request_cost(small).megapixel_ops < request_cost(unknown).megapixel_ops

@@ -53,6 +53,10 @@ class TransformRequested(Event):
     requested_at: datetime
     # Extra source objects some operations read (an image watermark): image id -> S3 key.
     assets: dict[str, str] = Field(default_factory=dict)
+    # The source's size, for the transformer's cost estimate (fair scheduling); absent from
+    # older producers, when a typical photo is assumed.
+    source_width: int | None = None
+    source_height: int | None = None
 
 
 class TransformStarted(Event):

@@ -43,6 +43,11 @@ class Settings(BaseServiceSettings, TopicSettings, DeliverySettings):
     rate_limit_login: str = "30/minute"
     rate_limit_uploads: str = "30/minute"
     rate_limit_transforms: str = "120/minute"
+    # A transform request that queues new work spends its estimated cost from the transforms
+    # budget, in units of this many megapixel-operations (about 1 s of one core is 30): a
+    # 320 px thumbnail of a 12 MP photo spends 1, an upscaled, rotated, blurred 49 MP render
+    # about 70. At most the whole window; 0 = every request spends 1.
+    rate_limit_transform_cost_unit: float = Field(default=25.0, ge=0.0)
     # Reads and every other request that is not login, upload or transformation.
     rate_limit_reads: str = "1200/minute"
 

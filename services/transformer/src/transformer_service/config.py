@@ -1,7 +1,6 @@
 """Transformer settings, from environment variables only (shared ones: platform_common.settings)."""
 
 import os
-from functools import lru_cache
 
 from pydantic import Field
 
@@ -28,14 +27,25 @@ class Settings(BaseServiceSettings, S3Settings, TopicSettings):
     faust_app_id: str = "transformer"
     transformer_web_host: str = "127.0.0.1"
     transformer_web_port: int = Field(6066, ge=1, le=65535)
-    # Requests in progress at once; CPU work is bounded separately by the pool size.
-    transformer_concurrency: int = Field(4, ge=1, le=256)
-    # libvips processes; 0 = one per core.
+    # Requests read ahead of the partition's order and in progress at once. Each waits for a fair
+    # share of the libvips processes (holding no source bytes while it waits), so a light request
+    # behind heavy ones is read and started; offsets are committed only up to the oldest request
+    # not yet done, so this costs no at-least-once guarantee.
+    transformer_concurrency: int = Field(16, ge=1, le=256)
+    # libvips processes; 0 = one per core (at least one more than the heavy lane, see below).
     transformer_pool_size: int = Field(0, ge=0, le=256)
+    # A job whose estimated cost (megapixels x operations, platform_common.transform_spec.cost)
+    # reaches this is heavy (about 5 s of one core). Heavy jobs may hold only
+    # TRANSFORMER_HEAVY_SLOTS processes at once, so the others stay free for light jobs;
+    # 0 = all processes but one.
+    transformer_heavy_job_cost: float = Field(150.0, gt=0)
+    transformer_heavy_slots: int = Field(0, ge=0, le=256)
     # Threads inside each libvips process; 0 = cores / pool size (so the total is the cores).
     vips_concurrency: int = Field(0, ge=0, le=64)
     # A process serves this many jobs and is then replaced (bounds fragmentation and leaks).
     transformer_jobs_per_process: int = Field(200, ge=1)
+    # The hard limit of one render: a job over it fails with error code "timeout" and its libvips
+    # process is killed and replaced.
     job_timeout_seconds: float = Field(60.0, gt=0)
 
     # Each libvips process keeps the sources it read most recently, up to this many MiB (several
@@ -75,7 +85,14 @@ class Settings(BaseServiceSettings, S3Settings, TopicSettings):
 
     @property
     def pool_size(self) -> int:
-        return self.transformer_pool_size or _cores()
+        """Processes: as asked (or one per core), and always one more than the heavy lane."""
+        return max(self.transformer_pool_size or _cores(), self.heavy_slots + 1)
+
+    @property
+    def heavy_slots(self) -> int:
+        if self.transformer_heavy_slots:
+            return self.transformer_heavy_slots
+        return max(1, (self.transformer_pool_size or _cores()) - 1)
 
     @property
     def threads_per_process(self) -> int:
@@ -114,8 +131,3 @@ class Settings(BaseServiceSettings, S3Settings, TopicSettings):
             "S3_SECRET_ACCESS_KEY": self.s3_secret_access_key,
             "INTERNAL_API_TOKEN": self.internal_api_token,
         }
-
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

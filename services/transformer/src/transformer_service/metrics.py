@@ -16,6 +16,10 @@ JOB_DURATION = Histogram(
 BYTES_IN = Counter("transformer_bytes_in_total", "Source and watermark bytes read from storage")
 BYTES_OUT = Counter("transformer_bytes_out_total", "Encoded result bytes written to storage")
 IN_FLIGHT = Gauge("transformer_jobs_in_flight", "Transformations in progress")
+# Set to the scheduler's count by the bootstrap.
+WAITING = Gauge(
+    "transformer_jobs_waiting", "Requests read and waiting for a fair share of the pool"
+)
 RETRIES = Counter("transformer_retries_total", "Retries of transient failures (storage)")
 # Consumer lag per partition is platform_common.kafka.CONSUMER_LAG (group "transformer").
 RENDERS = Counter(

@@ -74,6 +74,21 @@ class RateLimiter:
             allowed, item.amount, stats.remaining, stats.reset_time - time.time()
         )
 
+    def amount(self, category: LimitCategory) -> int:
+        return self._items[category].amount
+
+    async def spend(self, category: LimitCategory, identity: str, cost: int) -> None:
+        """Spend `cost` more of the budget after the fact (an expensive request), as much of it
+        as is left: the window refuses the next request until it has paid for this one."""
+        item = self._items[category]
+        try:
+            stats = await self._strategy.get_window_stats(item, category.value, identity)
+            cost = min(cost, stats.remaining)
+            if cost > 0:
+                await self._strategy.hit(item, category.value, identity, cost=cost)
+        except Exception:
+            log.warning("rate limit storage unavailable; cost not spent", exc_info=True)
+
     async def test(self, category: LimitCategory, identity: str) -> bool:
         """Whether a hit would be allowed now, without spending one (fails open, like hit)."""
         try:

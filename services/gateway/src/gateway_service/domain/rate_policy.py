@@ -4,6 +4,11 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from platform_common.transform_spec.cost import COST_HEADER, JobCost
+
+# Between the services only (stripped from the client's answer).
+TRANSFORM_COST_HEADER = COST_HEADER.lower().encode()
+
 
 class LimitCategory(StrEnum):
     LOGIN = "login"
@@ -66,3 +71,18 @@ class RateLimitDecision:
         if not self.allowed:
             headers.append((b"retry-after", reset))
         return headers
+
+
+def transform_cost_units(header: str | None, unit: float, ceiling: int) -> int:
+    """How much of the transforms budget a request spends: its estimated cost in units of `unit`
+    megapixel-operations, at least 1 and at most `ceiling` (the whole window). A request with no
+    estimate (an identical variant already existed) or with units off (`unit` 0) spends 1."""
+    if not header or unit <= 0:
+        return 1
+    try:
+        megapixel_ops = float(header)
+    except ValueError:
+        return 1
+    if not math.isfinite(megapixel_ops) or megapixel_ops < 0:
+        return 1
+    return JobCost(megapixel_ops).units(unit, ceiling)

@@ -16,6 +16,7 @@ from gateway_service.adapters.upstream_client import UpstreamError, Upstreams, U
 from gateway_service.adapters.variant_cache import CachedVariant, VariantCache
 from gateway_service.domain.caching import image_id_of, is_immutable
 from gateway_service.domain.headers import RawHeaders, client_response_headers, header_value
+from gateway_service.domain.rate_policy import TRANSFORM_COST_HEADER
 from gateway_service.domain.routes import Upstream, route_label
 from gateway_service.service_layer.cached_responses import send_cached
 from gateway_service.service_layer.upstream_request import ClientDisconnected, upstream_request
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 # Below this a response is relayed too fast for a vanished client to matter.
 WATCH_DISCONNECT_ABOVE_BYTES = 1024 * 1024
 # Between the services and the gateway only.
-_INTERNAL_HEADERS = frozenset({ROUTE_TEMPLATE_HEADER})
+_INTERNAL_HEADERS = frozenset({ROUTE_TEMPLATE_HEADER, TRANSFORM_COST_HEADER})
 
 
 async def _until_disconnect(receive: Receive) -> None:
@@ -76,8 +77,9 @@ class UpstreamProxy:
         upstream: Upstream,
         extra_headers: RawHeaders,
         cache_user: str | None = None,
-    ) -> None:
-        """Relay the request; `cache_user` is set when the response may come from the cache."""
+    ) -> httpx.Headers | None:
+        """Relay the request; `cache_user` is set when the response may come from the cache.
+        Returns the upstream's response headers (None when it did not answer)."""
         if cache_user is not None:
             cached = self.cache.get(cache_user, scope["path"])
             VARIANT_CACHE.labels("hit" if cached else "miss").inc()
@@ -85,17 +87,17 @@ class UpstreamProxy:
                 # Only variant content is cached: its path is that route with ids in it.
                 scope["route"] = RouteTemplate(route_label(scope["path"]))
                 await send_cached(cached, scope["headers"], send, extra_headers)
-                return
+                return None
             extra_headers = [*extra_headers, (b"x-gateway-cache", b"miss")]
         try:
             request = upstream_request(scope, receive, self.upstreams.urls[upstream])
             response = await self.upstreams.send(request)
         except ClientDisconnected:
-            return
+            return None
         except UpstreamError as failure:
             fault = _client_fault(failure)
             if isinstance(fault, ClientDisconnected):
-                return  # nobody to answer; not the upstream's fault either
+                return None  # nobody to answer; not the upstream's fault either
             if fault is not None:
                 raise fault from None  # the client's 408, not an upstream outage
             log.warning("%s upstream failed: %s", upstream.value, failure)
@@ -110,6 +112,7 @@ class UpstreamProxy:
             and (image_id := image_id_of(scope["path"]))
         ):
             self.cache.drop_image(image_id)
+        return response.headers
 
     async def _relay(
         self,

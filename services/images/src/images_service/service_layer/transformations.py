@@ -24,6 +24,7 @@ from images_service.service_layer.images import utcnow
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.events import TransformRequested
 from platform_common.transform_spec import TransformSpec, variant_key
+from platform_common.transform_spec.cost import JobCost, estimate_cost
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def _requested_event(
         output_format=spec.resolve_format(image.format),
         requested_at=transformation.last_requested_at,
         assets=assets,
+        source_width=image.width,
+        source_height=image.height,
     )
 
 
@@ -123,6 +126,14 @@ def request_transformation(
     except IntegrityError:
         # A concurrent identical request won the unique (image, variant) race: that one stands.
         return _request_once(uow, request, topic)
+
+
+def estimated_cost(uow: ImagesUnitOfWork, request: TransformationRequest) -> JobCost:
+    """The work the request asks of the transformer (the gateway charges its budget by it)."""
+    with uow:
+        image = uow.images.get_owned(request.image_id, request.owner_id)
+        size = (image.width, image.height) if image is not None else None
+        return estimate_cost(request.spec, size, image.format if image is not None else None)
 
 
 def _owned_transformation(

@@ -1,8 +1,13 @@
 """Process-wide libvips configuration, applied in every process that decodes images."""
 
+import logging
 import os
 
 import pyvips
+
+from transformer_service.domain.operations.watermark import FONT, FONT_FILE
+
+logger = logging.getLogger(__name__)
 
 
 def configure_libvips(threads: int) -> None:
@@ -18,3 +23,12 @@ def configure_libvips(threads: int) -> None:
     pyvips.operation_block_set("VipsForeignLoadSvg", True)
     pyvips.operation_block_set("VipsForeignLoadMagick", True)
     pyvips.operation_block_set("VipsForeignLoadPdf", True)
+
+
+def check_fonts() -> None:
+    """Text watermarks need a real font; without one pango renders boxes or nothing."""
+    if not FONT_FILE.exists():
+        logger.warning("font %s missing: install fonts-dejavu-core; using fontconfig", FONT_FILE)
+    mask = pyvips.Image.text("Ag", font=f"{FONT} 20", dpi=72)
+    if mask.max() == 0:
+        raise RuntimeError("no usable font for text watermarks (install fonts-dejavu-core)")

@@ -2,7 +2,7 @@
 
 import argparse
 import logging
-import os
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -12,28 +12,28 @@ def main(argv: list[str] | None = None) -> None:
     worker.add_argument("--web-port", type=int, help="port of /health /ready /metrics")
     worker.add_argument("--web-host", help="interface to bind the web port to")
     args = parser.parse_args(argv)
-
-    # Settings are read once, when the Faust app module is imported: set the overrides first.
+    overrides: dict[str, Any] = {}
     if args.web_port is not None:
-        os.environ["TRANSFORMER_WEB_PORT"] = str(args.web_port)
+        overrides["transformer_web_port"] = args.web_port
     if args.web_host is not None:
-        os.environ["TRANSFORMER_WEB_HOST"] = args.web_host
-    run_worker()
+        overrides["transformer_web_host"] = args.web_host
+    run_worker(overrides)
 
 
-def run_worker() -> None:
+def run_worker(overrides: dict[str, Any]) -> None:
+    """Read the settings once (environment, then the command line's overrides) and run."""
     from platform_common.settings_errors import load_settings
-    from transformer_service.config import Settings, get_settings
+    from transformer_service.config import Settings
 
-    load_settings(get_settings, Settings)  # a bad value is one line, before Faust starts
+    # A bad value is one line, before Faust starts.
+    settings = load_settings(lambda: Settings(**overrides), Settings)
 
     import faust
 
     from platform_common.logging import configure_logging
     from platform_common.tracing import configure_tracing
     from transformer_service.adapters.vips_runtime import configure_libvips
-    from transformer_service.entrypoints.faust import agents, runtime, web  # noqa: F401
-    from transformer_service.entrypoints.faust.app import app, settings
+    from transformer_service.entrypoints.faust.worker import create_worker
 
     configure_logging(settings.service_name, settings.log_level)
     configure_tracing(settings)
@@ -42,7 +42,7 @@ def run_worker() -> None:
     configure_libvips(settings.threads_per_process)
     # No banner and no terminal spinner (ANSI escapes) on stdout, whose lines are all JSON.
     worker = faust.Worker(
-        app,
+        create_worker(settings).app,
         loglevel=settings.log_level,
         redirect_stdouts=False,
         override_logging=False,

@@ -1,6 +1,7 @@
 """The one use case: a TransformRequested becomes a stored variant and status events
 (TransformStarted, then TransformSucceeded or TransformFailed, keyed by image id), and a failure
-for good also becomes a dead letter with the reason."""
+for good also becomes a dead letter with the reason. The work waits for its account's fair share
+of the libvips processes (service_layer/scheduling.py); Started says it has begun."""
 
 import asyncio
 import time
@@ -20,6 +21,7 @@ from platform_common.events import (
 from platform_common.transform_spec import describe_errors
 from transformer_service import metrics
 from transformer_service.domain.errors import TransformError
+from transformer_service.service_layer.scheduling import request_cost
 from transformer_service.service_layer.variants import Dependencies, produce_or_explain
 
 
@@ -41,7 +43,8 @@ async def handle_transform_requested(
     if running is not None:
         return await asyncio.shield(running)
     with deps.registry.handled(request.transformation_id, request.requested_at) as outcome:
-        result = await _handle(envelope, request, deps, on_the_fly)
+        async with deps.scheduler.slot(str(request.owner_id), request_cost(request)):
+            result = await _handle(envelope, request, deps, on_the_fly)
         outcome.set_result(result)
         return result
 

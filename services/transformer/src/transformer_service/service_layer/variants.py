@@ -23,6 +23,7 @@ from transformer_service.domain.variant import StoredVariant
 from transformer_service.service_layer.ports import EventPublisher, Renderer, VariantStore
 from transformer_service.service_layer.render_registry import InFlight, RenderRegistry
 from transformer_service.service_layer.retry import RetryPolicy, retrying
+from transformer_service.service_layer.scheduling import FairScheduler, unlimited
 
 __all__ = ["Dependencies", "Encoders", "produce", "produce_or_explain", "verify_source"]
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class Dependencies:
     # A request made this recently has just been created: its variant is not looked for in S3
     # first (a redelivery inside the window renders again: same bytes, same key).
     fresh_request_seconds: float = 5.0
+    scheduler: FairScheduler = field(default_factory=unlimited)
 
 
 def just_requested(request: TransformRequested, within_seconds: float) -> bool:

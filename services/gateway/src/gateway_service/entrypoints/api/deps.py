@@ -6,7 +6,12 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from gateway_service.bootstrap import Gateway
-from gateway_service.domain.rate_policy import LimitCategory, RateLimitDecision, identity
+from gateway_service.domain.rate_policy import (
+    LimitCategory,
+    RateLimitDecision,
+    identity,
+    transform_cost_units,
+)
 from platform_common.errors import AppError
 from platform_common.security.tokens import TokenClaims
 
@@ -24,9 +29,28 @@ async def rate_limit(
     """The decision for this request, or None when rate limiting is off."""
     if gateway.limiter is None:
         return None
+    return await gateway.limiter.hit(category, _limited_identity(category, claims, client_host))
+
+
+def _limited_identity(category: LimitCategory, claims: TokenClaims | None, host: str | None) -> str:
     # Credential endpoints are limited per address: a token must not buy more password guesses.
     subject = claims.subject if claims is not None and category is not LimitCategory.LOGIN else None
-    return await gateway.limiter.hit(category, identity(subject, client_host))
+    return identity(subject, host)
+
+
+async def spend_transform_cost(
+    gateway: Gateway, claims: TokenClaims | None, client_host: str | None, cost_header: str | None
+) -> None:
+    """A transform request that queued new work pays its estimated cost: the 1 its admission
+    spent, plus the rest now."""
+    if gateway.limiter is None:
+        return
+    category = LimitCategory.TRANSFORMS
+    unit = gateway.settings.rate_limit_transform_cost_unit
+    units = transform_cost_units(cost_header, unit, gateway.limiter.amount(category))
+    if units > 1:
+        who = _limited_identity(category, claims, client_host)
+        await gateway.limiter.spend(category, who, units - 1)
 
 
 def too_many_requests(decision: RateLimitDecision) -> AppError:

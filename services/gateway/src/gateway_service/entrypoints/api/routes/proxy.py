@@ -12,9 +12,13 @@ from starlette.types import Receive, Scope, Send
 from gateway_service.adapters.metrics import RATE_LIMITED
 from gateway_service.bootstrap import Gateway
 from gateway_service.domain.caching import is_variant_content
-from gateway_service.domain.rate_policy import categorize
+from gateway_service.domain.rate_policy import TRANSFORM_COST_HEADER, LimitCategory, categorize
 from gateway_service.domain.routes import ROUTE_TABLE, prefix_label, resolve
-from gateway_service.entrypoints.api.deps import rate_limit, too_many_requests
+from gateway_service.entrypoints.api.deps import (
+    rate_limit,
+    spend_transform_cost,
+    too_many_requests,
+)
 from platform_common.client_address import client_address
 from platform_common.route_templates import RouteTemplate, set_user_id
 from platform_common.security.dependencies import token_from_headers
@@ -55,7 +59,7 @@ class ProxyEndpoint:
             and gateway.cache.enabled
             and is_variant_content(method, path, scope["query_string"])
         )
-        await gateway.proxy.forward(
+        answered = await gateway.proxy.forward(
             scope,
             receive,
             send,
@@ -63,6 +67,9 @@ class ProxyEndpoint:
             extra_headers=extra_headers,
             cache_user=claims.subject if cacheable and claims else None,
         )
+        if category is LimitCategory.TRANSFORMS and answered is not None:
+            cost = answered.get(TRANSFORM_COST_HEADER.decode())
+            await spend_transform_cost(gateway, claims, client_address(scope), cost)
         if method == "DELETE" and path.startswith(SIGNING_KEYS_PREFIX) and claims is not None:
             # This replica stops accepting the deleted key's URLs at once (others within
             # delivery_key_cache_seconds).

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Discriminator, Tag
 from starlette.concurrency import run_in_threadpool
 
+from images_service.domain.transformation import Transformation
 from images_service.entrypoints.api.content import serve_object
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
@@ -21,13 +22,16 @@ from images_service.entrypoints.api.schemas import PresetReference, Transformati
 from images_service.service_layer.presets import preset_spec, valid_name
 from images_service.service_layer.transformations import (
     TransformationRequest,
+    estimated_cost,
     get_transformation,
     ready_result,
     request_transformation,
     transformations_of_owner,
 )
+from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.openapi import error_responses
 from platform_common.transform_spec import MEDIA_TYPES, TransformSpec
+from platform_common.transform_spec.cost import COST_HEADER, JobCost
 
 router = APIRouter(prefix="/images/{image_id}", tags=["transformations"])
 # Declared on its own router, included before /images/{image_id}, which would otherwise claim
@@ -121,8 +125,8 @@ async def transform_image(
         spec = await run_in_threadpool(preset_spec, uow, owner, valid_name(body.preset))
     else:
         spec = body
-    transformation, new_work = await run_in_threadpool(
-        request_transformation,
+    transformation, new_work, cost = await run_in_threadpool(
+        _request_and_cost,
         uow,
         TransformationRequest(owner, image_id, spec),
         settings.topic_transform_requested,
@@ -132,11 +136,20 @@ async def transform_image(
         # rather than at the relay's next poll.
         relay.wake()
     public = TransformationPublic.of(transformation)
+    headers = {"Location": public.links["self"]}
+    if cost is not None:
+        headers[COST_HEADER] = f"{cost.megapixel_ops:.6f}"  # for the gateway's budget
     return JSONResponse(
-        public.model_dump(mode="json"),
-        status_code=202 if new_work else 200,
-        headers={"Location": public.links["self"]},
+        public.model_dump(mode="json"), status_code=202 if new_work else 200, headers=headers
     )
+
+
+def _request_and_cost(
+    uow: ImagesUnitOfWork, request: TransformationRequest, topic: str
+) -> tuple[Transformation, bool, JobCost | None]:
+    """The request, and its estimated cost when it queued new work (a repeat costs nothing)."""
+    transformation, new_work = request_transformation(uow, request, topic)
+    return transformation, new_work, estimated_cost(uow, request) if new_work else None
 
 
 @router.get(
