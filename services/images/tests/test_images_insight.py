@@ -129,9 +129,10 @@ def png_with_damaged_pixels() -> bytes:
     length = struct.unpack(">I", data[offset - 4 : offset])[0]
     middle = offset + 4 + length // 2
     data[middle : middle + 16] = bytes(16)
-    assert zlib.crc32(bytes(data[offset : offset + 4 + length])) != struct.unpack(
-        ">I", data[offset + 4 + length : offset + 8 + length]
-    )[0]
+    assert (
+        zlib.crc32(bytes(data[offset : offset + 4 + length]))
+        != struct.unpack(">I", data[offset + 4 + length : offset + 8 + length])[0]
+    )
     return bytes(data)
 
 
