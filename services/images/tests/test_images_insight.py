@@ -6,6 +6,7 @@ import struct
 import zlib
 from importlib.resources import files
 
+import httpx
 import pyvips
 from PIL import Image, TiffImagePlugin
 
@@ -142,3 +143,24 @@ async def test_a_file_whose_pixels_cannot_be_decoded_is_refused_at_upload(upload
     error = response.json()["error"]
     assert error["code"] == "undecodable_image"
     assert "PNG" in error["message"] and "pixels cannot be decoded" in error["message"]
+
+
+async def test_a_direct_upload_gets_the_same_insight(client, user):
+    data = exif_photo()
+    ticket = await client.post(
+        "/images/uploads",
+        headers=user.headers,
+        json={"filename": "a.jpg", "content_type": "image/jpeg", "size_bytes": len(data)},
+    )
+    assert ticket.status_code == 201, ticket.text
+    async with httpx.AsyncClient() as plain:  # the PUT a browser makes straight to S3
+        put = await plain.put(
+            ticket.json()["upload_url"], content=data, headers=ticket.json()["headers"]
+        )
+    assert put.status_code == 200
+    completed = await client.post(ticket.json()["complete_url"], headers=user.headers)
+    assert completed.status_code == 201, completed.text
+    details = await client.get(f"/images/{completed.json()['id']}", headers=user.headers)
+    insight = details.json()["insight"]
+    assert insight["camera"] == "Canon EOS 5D Mark IV" and insight["gps"]["latitude"] == 48.858194
+    assert len(insight["placeholder"]) == 28 and insight["palette"]
