@@ -9,8 +9,8 @@ def _flat(
     image: pyvips.Image, levels: int, saturation: float, radius: int, sharpen: float = 0
 ) -> pyvips.Image:
     rgb = kit.colour(image)
-    # Kuwahara costs per pixel of its input: 480 px is enough for areas a posterise makes flat.
-    small = kit.reduced(rgb, 480 if radius else kit.REDUCED_SIZE)
+    # Kuwahara costs per pixel of its input: 400 px is enough for areas a posterise makes flat.
+    small = kit.reduced(rgb, 400 if radius else kit.REDUCED_SIZE)
     smooth = kit.kuwahara(small, radius) if radius else kit.blur(small, 1.5)
     vivid = kit.saturate(smooth, saturation)  # on the reduced copy: a 3x3 recomb is dear at 12 MP
     if sharpen:  # at the size of the colour areas, where the sharpening is seen, for a tenth

@@ -31,5 +31,5 @@ def advanced(image: pyvips.Image) -> pyvips.Image:
 def artistic(image: pyvips.Image) -> pyvips.Image:
     """Chalk with soft strokes along the outlines, sharpened."""
     chalk = _chalk(image, 0.35, 1.0, sharpen=0.6)
-    outline = kit.dog_lines(kit.luminance(image), 1.5 * kit.scale_of(image), 2)
+    outline = kit.dog_lines(kit.luminance(image), 1.0 * kit.scale_of(image), 2.5)
     return kit.as_srgb(kit.shade(chalk, kit.curve(outline, lambda x: 0.55 + 0.45 * x)))

@@ -93,8 +93,8 @@ def reduced(image: pyvips.Image, size: int = REDUCED_SIZE) -> pyvips.Image:
 def back_to(small: pyvips.Image, like: pyvips.Image) -> pyvips.Image:
     """Scale a reduced copy back to exactly `like`'s size.
 
-    A pixel zoom (a copy, no arithmetic) then a Gaussian of half the zoom factor to hide the
-    blocks: about a third of what a bilinear resize costs at 12 MP, and the same picture for
+    A pixel zoom (a copy, no arithmetic) then a Gaussian of half the zoom factor to hide
+    the blocks: about a third of what a bilinear resize costs at 12 MP, and the same picture for
     smooth content, which is all that is ever scaled back."""
     if (small.width, small.height) == (like.width, like.height):
         return small
@@ -138,6 +138,9 @@ def dodge(grey: pyvips.Image, sigma: float) -> pyvips.Image:
 def dog_lines(grey: pyvips.Image, sigma: float, strength: float) -> pyvips.Image:
     """Difference of Gaussians: dark where a pixel is darker than its surroundings, white on flat
     areas however dark they are (so a flat black background does not become an ink blob)."""
+    # Read by two blurs with different margins: rendered once (a no-op if it already is), or
+    # each would recompute it, and the overlap of its tiles, again.
+    grey = grey.copy_memory()
     fine, coarse = blur(grey, sigma), blur(grey, sigma * 1.6)
     # How much darker than its surroundings, in integers: the difference cast to uchar clips the
     # lighter-than-surroundings side to 0, and a lookup table applies the strength.
