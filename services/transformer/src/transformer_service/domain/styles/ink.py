@@ -16,7 +16,7 @@ def _hatching(grey: pyvips.Image) -> pyvips.Image:
     across, down = -(-grey.width // period), -(-grey.height // period)
     lines = tile.replicate(across, down).crop(0, 0, grey.width, grey.height)
     shadow = kit.blur(kit.reduced(grey), 2)
-    deep = kit.back_to(shadow, grey) < 45
+    deep = kit.zoom_to(shadow < 45, grey)
     return (lines & deep).invert()
 
 

@@ -106,6 +106,15 @@ def back_to(small: pyvips.Image, like: pyvips.Image) -> pyvips.Image:
     return zoomed.gaussblur(factor / 2, precision="integer") if factor > 1 else zoomed
 
 
+def zoom_to(small: pyvips.Image, like: pyvips.Image) -> pyvips.Image:
+    """A reduced on/off mask back at `like`'s size, blocks and all: for a mask that only gates a
+    texture (hatching), where a block-wide step in its edge cannot be seen."""
+    small = small.copy_memory()
+    factor = max(1, round(like.width / small.width))
+    zoomed = small.zoom(factor, factor) if factor > 1 else small
+    return zoomed.embed(0, 0, like.width, like.height, extend="copy")
+
+
 def blur(image: pyvips.Image, sigma: float) -> pyvips.Image:
     """A Gaussian blur whose cost does not grow with sigma: a wide blur is done on a copy shrunk
     so the blur there is NARROW_SIGMA, then scaled back (smooth content upsamples losslessly)."""
