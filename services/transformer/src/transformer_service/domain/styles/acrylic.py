@@ -6,7 +6,12 @@ from transformer_service.domain.styles import toolkit as kit
 
 
 def _flat(
-    image: pyvips.Image, levels: int, saturation: float, radius: int, sharpen: float = 0
+    image: pyvips.Image,
+    levels: int,
+    saturation: float,
+    radius: int,
+    sharpen: float = 0,
+    edges: bool = False,
 ) -> pyvips.Image:
     rgb = kit.colour(image)
     # Kuwahara costs per pixel of its input: 400 px is enough for areas a posterise makes flat.
@@ -15,6 +20,9 @@ def _flat(
     vivid = kit.saturate(smooth, saturation)  # on the reduced copy: a 3x3 recomb is dear at 12 MP
     if sharpen:  # at the size of the colour areas, where the sharpening is seen, for a tenth
         vivid = kit.unsharp(vivid, 1.0, sharpen)
+    if edges:  # dark edges between the areas, drawn at their size; the posterise keeps them crisp
+        vivid = vivid.copy_memory()
+        vivid = kit.shade(vivid, kit.dog_lines(kit.luminance(vivid), 0.7, 4))
     # Posterised after scaling back, so region boundaries are hard at full resolution.
     return kit.as_srgb(kit.posterise(kit.back_to(vivid, rgb), levels))
 
@@ -26,11 +34,7 @@ def basic(image: pyvips.Image) -> pyvips.Image:
 
 def advanced(image: pyvips.Image) -> pyvips.Image:
     """Edge-preserving smoothing first, so areas follow the shapes; thin dark edges between them."""
-    flat = _flat(image, 5, 1.5, 2)
-    # The edges of the photo's shapes, which the areas follow (the source is in memory already;
-    # the areas would have to be rendered to be read twice).
-    edges = kit.dog_lines(kit.luminance(image), 0.6 * kit.scale_of(image), 4)
-    return kit.as_srgb(kit.shade(flat, edges))
+    return _flat(image, 5, 1.5, 2, edges=True)
 
 
 def artistic(image: pyvips.Image) -> pyvips.Image:

@@ -36,7 +36,8 @@ def basic(image: pyvips.Image) -> pyvips.Image:
 
 def advanced(image: pyvips.Image) -> pyvips.Image:
     """Smudged with a finger: softer strokes, heavier grain in the tone."""
-    return _drawing(image, grit=0.9, smudge=1.5)
+    # The smudge is in the strokes themselves (broader, softer edges), not a blur pass after.
+    return _drawing(image, grit=0.9, smudge=0, softness=2.2)
 
 
 def artistic(image: pyvips.Image) -> pyvips.Image:
