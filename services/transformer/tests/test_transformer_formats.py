@@ -1,7 +1,10 @@
 """Output formats by magic bytes, compression options, metadata policy and animations."""
 
+import io
+
 import pytest
 import pyvips
+from PIL import Image, TiffImagePlugin
 
 SMALL = {"op": "resize", "width": 200}
 
@@ -88,3 +91,34 @@ def test_a_still_format_takes_the_first_frame(photo, transform, helpers) -> None
     result = transform(photo("no_time_for_that_tiny.gif"), {"output": {"format": "png"}})
     assert (result.width, result.height) == (14, 25)
     assert "n-pages" not in helpers.decode(result.data).get_fields()
+
+
+def with_camera_and_position(source: bytes, xmp_gps: bool) -> bytes:
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Canon", "Canon EOS 5D"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", tuple(TiffImagePlugin.IFDRational(v) for v in (48, 51, 29))
+    gps[3], gps[4] = "E", tuple(TiffImagePlugin.IFDRational(v) for v in (2, 17, 40))
+    out = io.BytesIO()
+    Image.open(io.BytesIO(source)).convert("RGB").save(out, "JPEG", exif=exif)
+    image = pyvips.Image.new_from_buffer(out.getvalue(), "").copy()
+    if xmp_gps:
+        xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description exif:GPSLatitude="48,51.5N"/></rdf:RDF></x:xmpmeta>'  # noqa: E501
+        image.set_type(pyvips.GValue.blob_type, "xmp-data", xmp)
+    return image.jpegsave_buffer(Q=90, keep=pyvips.enums.ForeignKeep.ALL)
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "webp", "png"])
+def test_kept_metadata_never_carries_the_position(photo, transform, helpers, fmt: str) -> None:
+    """Variants are what delivery URLs share: even with strip_metadata false, no GPS leaves."""
+    source = with_camera_and_position(photo("rocket.jpg"), xmp_gps=True)
+    fields = helpers.decode(source).get_fields()
+    assert "exif-ifd3-GPSLatitude" in fields and "xmp-data" in fields
+    kept = transform(source, {"output": {"strip_metadata": False, "format": fmt}}).data
+    out = helpers.decode(kept)
+    names = out.get_fields()
+    assert not [name for name in names if name.startswith("exif-ifd3-")]
+    assert "xmp-data" not in names
+    assert b"GPS" not in kept  # neither a tag name nor a packet mentions it anywhere in the file
+    if fmt != "png":  # libvips writes no EXIF into PNG's eXIf on every build; JPEG/WebP keep it
+        assert "Canon EOS 5D" in out.get("exif-ifd0-Model")

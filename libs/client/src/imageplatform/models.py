@@ -63,6 +63,12 @@ class Image(_Model):
     def transformations(self) -> list[Transformation]:
         return [Transformation.of(t) for t in self.raw.get("transformations") or []]
 
+    @property
+    def insight(self) -> dict[str, Any] | None:
+        """EXIF subset, palette, placeholder, frames, alpha, ICC description (GPS: owner only)."""
+        insight = self.raw.get("insight")
+        return insight if isinstance(insight, dict) else None
+
 
 @dataclass(frozen=True)
 class ImagePage(_Model):

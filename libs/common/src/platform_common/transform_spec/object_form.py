@@ -14,38 +14,24 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-OBJECT_FORM_ORDER = (
-    "crop",
-    "smart_crop",
-    "resize",
-    "rotate",
-    "flip",
-    "mirror",
-    "grayscale",
-    "sepia",
-    "brightness",
-    "contrast",
-    "blur",
-    "sharpen",
-    "sketch",
-    "watermark",
-)
-OPERATION_KEYS = frozenset(
-    {"crop", "smart_crop", "resize", "rotate", "flip", "mirror", "watermark"}
-)
-FILTER_KEYS = frozenset(
-    {"grayscale", "sepia", "brightness", "contrast", "blur", "sharpen", "sketch"}
-)
+from platform_common.transform_spec.operations import OPERATIONS
+from platform_common.transform_spec.operations.base import scalar_or_object
+
+# Derived from the operations' own entries (see operations.base.ObjectFormEntry): one per key,
+# in the order the object form applies them.
+_ENTRIES = {
+    entry.key: entry
+    for entry in sorted(
+        (model.object_form for model in OPERATIONS.values() if model.object_form),
+        key=lambda entry: entry.rank,
+    )
+}
+OBJECT_FORM_ORDER = tuple(_ENTRIES)
+OPERATION_KEYS = frozenset(key for key, entry in _ENTRIES.items() if not entry.is_filter)
+FILTER_KEYS = frozenset(key for key, entry in _ENTRIES.items() if entry.is_filter)
 OUTPUT_KEYS = frozenset({"format", "quality", "compress", "output"})
 # The scalar shorthand for operations with one main parameter: "rotate": 90, "blur": 2, ...
-SCALAR_FIELD = {
-    "rotate": "angle",
-    "brightness": "factor",
-    "contrast": "factor",
-    "blur": "sigma",
-    "sharpen": "sigma",
-    "sketch": "style",
-}
+SCALAR_FIELD = {key: entry.scalar for key, entry in _ENTRIES.items() if entry.scalar}
 
 
 def _as_operation(name: str, value: Any) -> list[dict[str, Any]]:
@@ -110,11 +96,6 @@ def normalise_object_form(transformations: Any) -> dict[str, Any]:
     return {"operations": operations, "output": _output(transformations)}
 
 
-def _scalar_or_object(scalar: dict[str, Any], what: str) -> dict[str, Any]:
-    return {"anyOf": [scalar, {"type": "object"}], "description": what}
-
-
-_SWITCH = {"type": "boolean", "description": "true applies it; false or absent does not"}
 # The object form as documented in the OpenAPI schema: the same operations as the ordered form,
 # keyed by name, applied in the fixed order described on TransformSpec.
 OBJECT_FORM_SCHEMA: dict[str, Any] = {
@@ -128,46 +109,15 @@ OBJECT_FORM_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "description": "Each key is an operation (its fields as in the ordered form, no `op`)",
             "properties": {
-                "crop": {"type": "object", "description": "{x, y, width, height} in pixels"},
-                "smart_crop": {"type": "object", "description": "{width, height} in pixels"},
-                "resize": {"type": "object", "description": "{width, height, fit, ...}"},
-                "rotate": _scalar_or_object(
-                    {"type": "number", "minimum": -360, "maximum": 360}, "Degrees clockwise"
-                ),
-                "flip": _SWITCH,
-                "mirror": _SWITCH,
-                "watermark": {
-                    "anyOf": [
-                        {"type": "string", "minLength": 1},
-                        {"type": "object"},
-                        {"type": "array", "items": {"type": "object"}},
-                    ],
-                    "description": "Text, or {text, ...} / {image_id, ...}, or a list of them",
-                },
+                **{key: e.schema for key, e in _ENTRIES.items() if not e.is_filter},
                 "filters": {
                     "type": "object",
                     "additionalProperties": False,
-                    "properties": {
-                        "grayscale": _SWITCH,
-                        "sepia": _SWITCH,
-                        "brightness": _scalar_or_object(
-                            {"type": "number", "minimum": 0, "maximum": 5}, "Factor, 1 keeps"
-                        ),
-                        "contrast": _scalar_or_object(
-                            {"type": "number", "minimum": 0, "maximum": 5}, "Factor, 1 keeps"
-                        ),
-                        "blur": _scalar_or_object(
-                            {"type": "number", "minimum": 0.3, "maximum": 50}, "Sigma in pixels"
-                        ),
-                        "sharpen": _scalar_or_object(
-                            {"type": "number", "minimum": 0.3, "maximum": 10}, "Sigma in pixels"
-                        ),
-                        "sketch": _scalar_or_object({"type": "string"}, "Style, e.g. pencil"),
-                    },
+                    "properties": {key: e.schema for key, e in _ENTRIES.items() if e.is_filter},
                 },
                 "format": {"type": "string", "description": "Output format: jpeg, png, webp..."},
                 "quality": {"type": "integer", "minimum": 1, "maximum": 100},
-                "compress": _scalar_or_object(
+                "compress": scalar_or_object(
                     {"type": "integer", "minimum": 1, "maximum": 100}, "Quality, or output options"
                 ),
                 "output": {

@@ -1,4 +1,5 @@
-"""Width, height and frame count from an image's header, without decoding its pixels."""
+"""Width, height, frame count, alpha and the metadata blobs (EXIF, ICC) from an image's header,
+without decoding its pixels."""
 
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -14,6 +15,9 @@ class ImageHeader:
     height: int
     pages: int
     heif_compression: str | None
+    has_alpha: bool = False
+    exif: bytes | None = None
+    icc_profile: bytes | None = None
 
     @property
     def pixels(self) -> int:
@@ -25,6 +29,10 @@ class UnreadableImage(Exception):
     """libvips could not parse the header."""
 
 
+def _blob(image: pyvips.Image, name: str) -> bytes | None:
+    return bytes(image.get(name)) if image.get_typeof(name) else None
+
+
 def read_header(file: BinaryIO) -> ImageHeader:
     file.seek(0)
     try:
@@ -34,7 +42,15 @@ def read_header(file: BinaryIO) -> ImageHeader:
         compression = (
             image.get("heif-compression") if image.get_typeof("heif-compression") else None
         )
-        return ImageHeader(image.width, image.height, max(int(pages), 1), compression)
+        return ImageHeader(
+            image.width,
+            image.height,
+            max(int(pages), 1),
+            compression,
+            has_alpha=bool(image.hasalpha()),
+            exif=_blob(image, "exif-data"),
+            icc_profile=_blob(image, "icc-profile-data"),
+        )
     except pyvips.Error as exc:
         raise UnreadableImage(str(exc).strip()) from exc
     finally:

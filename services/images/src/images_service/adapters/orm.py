@@ -1,11 +1,14 @@
 """Tables of the images database, mapped imperatively onto the plain domain classes."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
     DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -13,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     Uuid,
     func,
@@ -21,6 +25,7 @@ from sqlalchemy.orm import registry
 
 from images_service.domain.delivery import Preset, SigningKey
 from images_service.domain.image import Image
+from images_service.domain.insight import ImageInsight
 from images_service.domain.transformation import Transformation
 from images_service.domain.upload import Upload
 from platform_common.outbox import outbox_table
@@ -31,6 +36,19 @@ mapper_registry = registry(metadata=metadata)
 
 def timestamp_column(name: str, nullable: bool = False) -> Column[datetime]:
     return Column(name, DateTime(timezone=True), nullable=nullable, server_default=func.now())
+
+
+class InsightColumn(TypeDecorator[ImageInsight]):
+    """ImageInsight stored as one JSON document."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: ImageInsight | None, dialect: Dialect) -> Any:
+        return None if value is None else value.to_json()
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> ImageInsight | None:
+        return None if value is None else ImageInsight.from_json(value)
 
 
 images = Table(
@@ -47,6 +65,7 @@ images = Table(
     Column("checksum_sha256", String(64), nullable=False),
     Column("s3_key", String(512), nullable=False, unique=True),
     Column("status", String(16), nullable=False),
+    Column("insight", InsightColumn()),
     timestamp_column("created_at"),
     Index("ix_images_owner_created", "owner_id", "created_at"),
     Index("ix_images_created", "created_at"),

@@ -88,6 +88,19 @@ class CorruptImage(AppError):
         )
 
 
+class UndecodableImage(AppError):
+    """The header reads, the pixels do not: refused at upload rather than failing later."""
+
+    status_code = 422
+    code = "undecodable_image"
+
+    def __init__(self, format_name: str, reason: str) -> None:
+        super().__init__(
+            f"The {format_name.upper()} file's header reads, but its pixels cannot be decoded "
+            f"({reason or 'no detail from the decoder'}); the file is damaged",
+        )
+
+
 class UnsupportedFormat(AppError):
     """The format is accepted, but this file uses a variant of it the platform cannot decode."""
 

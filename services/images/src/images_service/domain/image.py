@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from images_service.domain.insight import ImageInsight
+
 
 class ImageStatus(StrEnum):
     AVAILABLE = "available"
@@ -26,6 +28,8 @@ class Image:
     s3_key: str
     created_at: datetime
     status: str = ImageStatus.AVAILABLE
+    # None only for images uploaded before insight existed.
+    insight: ImageInsight | None = None
 
     @staticmethod
     def original_key(owner_id: uuid.UUID, image_id: uuid.UUID) -> str:

@@ -55,6 +55,7 @@ def new_image(
         checksum_sha256=inspected.checksum_sha256,
         s3_key=key,
         created_at=utcnow(),
+        insight=inspected.insight,
     )
 
 

@@ -16,6 +16,8 @@ from images_service.domain.errors import (
     UploadTooLarge,
 )
 from images_service.domain.formats import ACCEPTED_FORMATS, media_type_for
+from images_service.domain.insight import ImageInsight
+from images_service.service_layer.insight import compute_insight
 
 HASH_CHUNK_BYTES = 1024 * 1024
 # HEIF compressions the transformer decodes: HEVC through pillow-heif's libheif + libde265,
@@ -37,6 +39,7 @@ class InspectedImage:
     height: int
     size_bytes: int
     checksum_sha256: str
+    insight: ImageInsight | None = None
 
 
 def _size_and_checksum(file: BinaryIO) -> tuple[int, str]:
@@ -84,6 +87,7 @@ def inspect_image(file: BinaryIO, limits: UploadLimits) -> InspectedImage:
         raise TruncatedImage(format_name, problem)
     if format_name == "heif":
         format_name = _heif_flavour(header.heif_compression)
+    insight = compute_insight(file, header, format_name)
     return InspectedImage(
         format=format_name,
         media_type=media_type_for(format_name),
@@ -91,4 +95,5 @@ def inspect_image(file: BinaryIO, limits: UploadLimits) -> InspectedImage:
         height=header.height,
         size_bytes=size,
         checksum_sha256=checksum,
+        insight=insight,
     )

@@ -7,6 +7,7 @@ import pyvips
 from platform_common.transform_spec import OutputOptions
 from transformer_service.domain.errors import OutputTooLarge
 from transformer_service.domain.limits import Limits
+from transformer_service.domain.privacy import without_position
 
 Keep = pyvips.enums.ForeignKeep
 
@@ -47,6 +48,8 @@ def _flatten(image: pyvips.Image) -> pyvips.Image:
 
 def save(image: pyvips.Image, fmt: str, options: OutputOptions, encoder: EncoderSettings) -> bytes:
     keep, quality = keep_flags(options), options.quality
+    if not options.strip_metadata:
+        image = without_position(image)  # kept metadata never carries where the photo was taken
     match fmt:
         case "jpeg":
             return _flatten(image).jpegsave_buffer(Q=quality, keep=keep)

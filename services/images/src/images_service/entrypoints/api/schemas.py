@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from images_service.domain.delivery import Preset, SigningKey
 from images_service.domain.image import Image
 from images_service.domain.transformation import Transformation
+from images_service.entrypoints.api.insight_schemas import ImageInsightPublic
 from platform_common.transformation_shape import (
     TransformationError,
     TransformationResult,
@@ -75,6 +76,11 @@ class ImagePublic(BaseModel):
     url: str = Field(description="Where the original's bytes are served")
     links: dict[str, str]
     transformations: list[TransformationPublic] | None = None
+    insight: ImageInsightPublic | None = Field(
+        default=None,
+        description="What the upload showed about itself: EXIF subset, palette, placeholder, "
+        "frames, alpha, ICC profile (null for images uploaded before it was computed)",
+    )
     delivery: "DeliveryUrls | None" = Field(
         default=None,
         description="Signed public URLs, when asked for with `signed_presets` (see the README)",
@@ -82,8 +88,12 @@ class ImagePublic(BaseModel):
 
     @classmethod
     def of(
-        cls, image: Image, transformations: Sequence[Transformation] | None = None
+        cls,
+        image: Image,
+        transformations: Sequence[Transformation] | None = None,
+        with_gps: bool = False,
     ) -> "ImagePublic":
+        """`with_gps` only for the owner's own view of this one image (details, upload answer)."""
         base = f"/images/{image.id}"
         return cls(
             id=image.id,
@@ -102,6 +112,9 @@ class ImagePublic(BaseModel):
                 None
                 if transformations is None
                 else [TransformationPublic.of(t) for t in transformations]
+            ),
+            insight=(
+                None if image.insight is None else ImageInsightPublic.of(image.insight, with_gps)
             ),
         )
 

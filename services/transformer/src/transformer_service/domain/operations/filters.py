@@ -2,8 +2,17 @@
 
 import pyvips
 
-from platform_common.transform_spec import Blur, Brightness, Contrast, Sharpen
+from platform_common.transform_spec import (
+    Blur,
+    Brightness,
+    Contrast,
+    Grayscale,
+    Sepia,
+    Sharpen,
+)
 from transformer_service.domain.bands import rejoin_alpha, split_alpha, to_grey, to_srgb
+from transformer_service.domain.operations.context import OperationContext
+from transformer_service.domain.operations.registry import implements
 
 # The classic sepia matrix (rows produce R, G, B from the source R, G, B).
 SEPIA = [
@@ -18,17 +27,20 @@ def _to_uchar(image: pyvips.Image) -> pyvips.Image:
     return image if image.format == "uchar" else image.rint().cast("uchar")
 
 
-def grayscale(image: pyvips.Image) -> pyvips.Image:
+@implements(Grayscale)
+def grayscale(image: pyvips.Image, op: Grayscale, context: OperationContext) -> pyvips.Image:
     return to_grey(image)
 
 
-def sepia(image: pyvips.Image) -> pyvips.Image:
+@implements(Sepia)
+def sepia(image: pyvips.Image, op: Sepia, context: OperationContext) -> pyvips.Image:
     colour, alpha = split_alpha(to_srgb(image))
     toned = _to_uchar(colour.recomb(SEPIA)).copy(interpretation="srgb")
     return rejoin_alpha(toned, alpha)
 
 
-def blur(image: pyvips.Image, op: Blur) -> pyvips.Image:
+@implements(Blur)
+def blur(image: pyvips.Image, op: Blur, context: OperationContext) -> pyvips.Image:
     if not image.hasalpha():
         return image.gaussblur(op.sigma)
     # Blur premultiplied so transparent pixels do not bleed their (meaningless) colour.
@@ -36,7 +48,8 @@ def blur(image: pyvips.Image, op: Blur) -> pyvips.Image:
     return _to_uchar(blurred).copy(interpretation=image.interpretation)
 
 
-def sharpen(image: pyvips.Image, op: Sharpen) -> pyvips.Image:
+@implements(Sharpen)
+def sharpen(image: pyvips.Image, op: Sharpen, context: OperationContext) -> pyvips.Image:
     """Unsharp mask at 100%: out = in + (in - blur(in)), per colour band.
 
     libvips' own sharpen() works on the L of LabS, which costs a float colour round trip per
@@ -48,14 +61,16 @@ def sharpen(image: pyvips.Image, op: Sharpen) -> pyvips.Image:
     return rejoin_alpha(sharpened, alpha)
 
 
-def brightness(image: pyvips.Image, op: Brightness) -> pyvips.Image:
+@implements(Brightness)
+def brightness(image: pyvips.Image, op: Brightness, context: OperationContext) -> pyvips.Image:
     colour, alpha = split_alpha(image)
     return rejoin_alpha(
         _to_uchar(colour * op.factor).copy(interpretation=colour.interpretation), alpha
     )
 
 
-def contrast(image: pyvips.Image, op: Contrast) -> pyvips.Image:
+@implements(Contrast)
+def contrast(image: pyvips.Image, op: Contrast, context: OperationContext) -> pyvips.Image:
     colour, alpha = split_alpha(image)
     # Stretch around mid-grey: factor 0 gives flat grey, 1 the original.
     stretched = colour.linear(op.factor, 128 * (1 - op.factor))

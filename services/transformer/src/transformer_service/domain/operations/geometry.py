@@ -7,10 +7,12 @@ memory with copy_memory(), which is also the point where the pipeline becomes ra
 
 import pyvips
 
-from platform_common.transform_spec import Crop, Resize, Rotate, SmartCrop
+from platform_common.transform_spec import Crop, Flip, Mirror, Resize, Rotate, SmartCrop
 from transformer_service.domain.bands import background_for
 from transformer_service.domain.errors import InvalidOperation
+from transformer_service.domain.operations.context import OperationContext
 from transformer_service.domain.operations.framing import place_window
+from transformer_service.domain.operations.registry import implements
 
 # libvips' "as large as you like" for the unconstrained side of a thumbnail box.
 UNBOUNDED = 10_000_000
@@ -53,12 +55,14 @@ def finish_resize(image: pyvips.Image, op: Resize) -> pyvips.Image:
     return image.embed(left, top, op.width, op.height, extend="background", background=pixel)
 
 
-def resize(image: pyvips.Image, op: Resize) -> pyvips.Image:
+@implements(Resize)
+def resize(image: pyvips.Image, op: Resize, context: OperationContext) -> pyvips.Image:
     width, options = thumbnail_options(op, image.width, image.height)
     return finish_resize(image.thumbnail_image(width, **options), op)
 
 
-def crop(image: pyvips.Image, op: Crop) -> pyvips.Image:
+@implements(Crop)
+def crop(image: pyvips.Image, op: Crop, context: OperationContext) -> pyvips.Image:
     if op.gravity:
         if op.width > image.width or op.height > image.height:
             raise InvalidOperation(
@@ -74,7 +78,8 @@ def crop(image: pyvips.Image, op: Crop) -> pyvips.Image:
     return image.crop(op.x, op.y, op.width, op.height)
 
 
-def smart_crop(image: pyvips.Image, op: SmartCrop) -> pyvips.Image:
+@implements(SmartCrop)
+def smart_crop(image: pyvips.Image, op: SmartCrop, context: OperationContext) -> pyvips.Image:
     if op.width > image.width or op.height > image.height:
         raise InvalidOperation(
             f"smart_crop {op.width}x{op.height} is larger than the "
@@ -84,7 +89,8 @@ def smart_crop(image: pyvips.Image, op: SmartCrop) -> pyvips.Image:
     return place_window(image, op.width, op.height, gravity)
 
 
-def rotate(image: pyvips.Image, op: Rotate) -> pyvips.Image:
+@implements(Rotate)
+def rotate(image: pyvips.Image, op: Rotate, context: OperationContext) -> pyvips.Image:
     """Clockwise. Right angles are exact pixel moves; other angles fill the corners."""
     angle = op.angle % 360
     if angle == 0:
@@ -95,10 +101,12 @@ def rotate(image: pyvips.Image, op: Rotate) -> pyvips.Image:
     return image.copy_memory().rotate(angle, background=pixel)
 
 
-def flip(image: pyvips.Image) -> pyvips.Image:
+@implements(Flip)
+def flip(image: pyvips.Image, op: Flip, context: OperationContext) -> pyvips.Image:
     """Upside down: the last row first, hence the copy to memory."""
     return image.copy_memory().flipver()
 
 
-def mirror(image: pyvips.Image) -> pyvips.Image:
+@implements(Mirror)
+def mirror(image: pyvips.Image, op: Mirror, context: OperationContext) -> pyvips.Image:
     return image.fliphor()

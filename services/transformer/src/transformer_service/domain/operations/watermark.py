@@ -12,8 +12,9 @@ import pyvips
 from platform_common.transform_spec import WatermarkImage, WatermarkText, colour_rgba
 from transformer_service.domain.bands import has_alpha, to_srgb, with_alpha
 from transformer_service.domain.errors import InvalidOperation, TransformError
-from transformer_service.domain.limits import Limits
 from transformer_service.domain.loading import load_thumbnail, probe
+from transformer_service.domain.operations.context import OperationContext
+from transformer_service.domain.operations.registry import implements
 
 FONT = "DejaVu Sans Bold"
 # Debian's fonts-dejavu-core; when present it is used directly instead of asking fontconfig.
@@ -69,7 +70,10 @@ def render_text(op: WatermarkText, room_w: int, room_h: int) -> pyvips.Image:
         raise InvalidOperation("the watermark text cannot be laid out on this image") from exc
 
 
-def watermark_text(image: pyvips.Image, op: WatermarkText) -> pyvips.Image:
+@implements(WatermarkText)
+def watermark_text(
+    image: pyvips.Image, op: WatermarkText, context: OperationContext
+) -> pyvips.Image:
     room_w, room_h = image.width - 2 * op.margin, image.height - 2 * op.margin
     if room_w < 1 or room_h < 1:
         raise InvalidOperation(
@@ -83,9 +87,11 @@ def watermark_text(image: pyvips.Image, op: WatermarkText) -> pyvips.Image:
     return composite(image, ink.bandjoin(coverage), op.position, op.margin)
 
 
+@implements(WatermarkImage)
 def watermark_image(
-    image: pyvips.Image, op: WatermarkImage, mark_source: bytes, limits: Limits
+    image: pyvips.Image, op: WatermarkImage, context: OperationContext
 ) -> pyvips.Image:
+    mark_source, limits = context.asset(str(op.image_id)), context.limits
     try:
         probe(mark_source, limits)
     except TransformError as exc:

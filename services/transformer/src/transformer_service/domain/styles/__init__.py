@@ -1,28 +1,24 @@
-"""Art styles x methods, registered once: STYLES[style][method] is a function image -> image."""
+"""Art styles x methods, one module a style, discovered: STYLES[style][method] is a function
+image -> image (each style module defines `basic`, `advanced` and `artistic`)."""
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 
 import pyvips
 
-from transformer_service.domain.styles import (
-    acrylic,
-    charcoal,
-    ink,
-    oil,
-    pastel,
-    pencil,
-    watercolor,
-)
+from platform_common.transform_spec import METHOD_DESCRIPTIONS
 
 StyleFunction = Callable[[pyvips.Image], pyvips.Image]
+_SHARED = {"toolkit"}  # the building blocks, not a style
 
 STYLES: dict[str, dict[str, StyleFunction]] = {
-    module.__name__.rsplit(".", 1)[1]: {
-        "basic": module.basic,
-        "advanced": module.advanced,
-        "artistic": module.artistic,
+    found.name: {
+        method: getattr(importlib.import_module(f"{__name__}.{found.name}"), method)
+        for method in METHOD_DESCRIPTIONS
     }
-    for module in (pencil, charcoal, ink, watercolor, pastel, oil, acrylic)
+    for found in sorted(pkgutil.iter_modules(__path__), key=lambda found: found.name)
+    if found.name not in _SHARED
 }
 
 

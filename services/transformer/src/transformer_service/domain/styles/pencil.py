@@ -17,7 +17,7 @@ def _strokes(image: pyvips.Image, sigma: float) -> pyvips.Image:
     wash = kit.curve(
         kit.back_to(kit.blur(kit.reduced(grey), 3), grey), lambda x: 1 - 0.3 * (1 - x) ** 2
     )
-    return kit.as_grey(strokes * wash / 255)
+    return kit.as_grey(kit.shade(strokes, wash))
 
 
 def basic(image: pyvips.Image) -> pyvips.Image:
@@ -29,8 +29,9 @@ def advanced(image: pyvips.Image) -> pyvips.Image:
     """Strokes plus paper grain that shows in the shaded areas, as graphite catches the tooth."""
     drawing = _strokes(image, 5)
     paper = kit.grain(drawing, 22, coarseness=1.5)
-    shade = kit.curve(drawing, lambda x: 1 - x)  # 0 on paper, 1 in the darkest strokes
-    return kit.as_grey(drawing - (255 - paper) * shade / 255 * 0.6)
+    # 0 on paper, 0.6 in the darkest strokes: how much of the grain shows.
+    shade = kit.curve(drawing, lambda x: 0.6 * (1 - x))
+    return kit.as_grey(drawing - kit.shade(paper.invert(), shade))
 
 
 def artistic(image: pyvips.Image) -> pyvips.Image:

@@ -205,6 +205,20 @@ export async function renderImage(main, { args: [imageId], signal, navigate }) {
   }
 }
 
+// What the upload showed about itself (absent for images uploaded before insight existed).
+function insightRows(insight) {
+  if (!insight) return [];
+  const rows = [];
+  if (insight.camera) rows.push(["Camera", insight.camera]);
+  if (insight.lens) rows.push(["Lens", insight.lens]);
+  if (insight.taken_at) rows.push(["Taken", insight.taken_at]);
+  if (insight.gps) rows.push(["Location (only you see it)", `${insight.gps.latitude}, ${insight.gps.longitude}`]);
+  if (insight.frames > 1) rows.push(["Frames", String(insight.frames)]);
+  if (insight.icc_description) rows.push(["Colour profile", insight.icc_description]);
+  if (insight.palette?.length) rows.push(["Colours", insight.palette.map((colour) => colour.hex).join(" ")]);
+  return rows;
+}
+
 function metadata(image) {
   const rows = [
     ["Format", image.format?.toUpperCase()],
@@ -214,6 +228,7 @@ function metadata(image) {
     ["Type", image.content_type],
     ["SHA-256", h("code", { class: "wrap", text: image.checksum_sha256 })],
     ["ID", h("code", { class: "wrap", text: image.id })],
+    ...insightRows(image.insight),
   ];
   return h("dl", { class: "meta" }, rows.map(([term, value]) => [h("dt", { text: term }), h("dd", {}, value)]));
 }

@@ -133,7 +133,7 @@ async def upload_image(
     response.headers["Location"] = f"/images/{image.id}"
     with uow:
         transformations = uow.transformations.of_image(image.id)
-    return ImagePublic.of(image, transformations)
+    return ImagePublic.of(image, transformations, with_gps=True)  # the owner's own upload
 
 
 @router.get(
@@ -187,7 +187,7 @@ def image_details(
     signed_presets: SignedPresets = None,
 ) -> ImagePublic:
     image, transformations = get_image(uow, owner, image_id)
-    details = ImagePublic.of(image, transformations)
+    details = ImagePublic.of(image, transformations, with_gps=True)  # get_image: owner only
     if signed_presets is not None:
         urls = preset_urls(uow, signer, owner, [image.id], parse_preset_list(signed_presets))
         details.delivery = DeliveryUrls.model_validate(urls[image.id])

@@ -84,4 +84,4 @@ async def fetch_image(
     response.headers["Location"] = f"/images/{image.id}"
     with uow:
         transformations = uow.transformations.of_image(image.id)
-    return ImagePublic.of(image, transformations)
+    return ImagePublic.of(image, transformations, with_gps=True)  # the owner's own upload

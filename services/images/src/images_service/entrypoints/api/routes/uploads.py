@@ -101,4 +101,4 @@ def complete_upload(
     response.headers["Location"] = f"/images/{image.id}"
     with uow:
         transformations = uow.transformations.of_image(image.id)
-    return ImagePublic.of(image, transformations)
+    return ImagePublic.of(image, transformations, with_gps=True)  # the owner's own upload
