@@ -25,7 +25,7 @@ from auth_service.adapters.refresh_tokens import RefreshTokenStore
 from auth_service.adapters.repository import SqlAlchemyUserRepository
 from auth_service.adapters.revocations import Entry, RevocationStore
 from platform_common.db import SqlAlchemyUnitOfWork
-from platform_common.outbox import add_to_outbox
+from platform_common.messaging.outbox import add_to_outbox
 from platform_common.security.revocation import RevocationCheckUnavailable, RevocationList
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,10 @@ from images_service.domain.errors import InvalidRequest
 from images_service.domain.transformation import Transformation
 from images_service.entrypoints.api.content import serve_object
 from images_service.entrypoints.api.schemas import TransformationPublic
-from images_service.service_layer.notifications import StatusSignals, wait_until_finished
+from images_service.service_layer.notifications import (
+    FinishedNotifications,
+    wait_until_finished,
+)
 from images_service.service_layer.presets import preset_spec, valid_name
 from images_service.service_layer.transformations import (
     TransformationRequest,
@@ -27,7 +30,6 @@ from images_service.service_layer.transformations import (
 )
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.errors import AppError
-from platform_common.outbox import OutboxRelay
 from platform_common.transform_spec import (
     MEDIA_TYPES,
     OnTheFlyParams,
@@ -50,8 +52,7 @@ class Context:
     uow: ImagesUnitOfWork
     storage: ObjectStorage
     settings: Settings
-    relay: OutboxRelay
-    signals: StatusSignals
+    notifications: FinishedNotifications
 
 
 class TransformationFailed(AppError):
@@ -87,16 +88,18 @@ def spec_of(params: OnTheFlyQuery, uow: ImagesUnitOfWork, owner: uuid.UUID) -> T
 async def serve_variant(
     request: Request, context: Context, owner: uuid.UUID, image_id: uuid.UUID, spec: TransformSpec
 ) -> Response:
-    transformation, new_work = await run_in_threadpool(
+    transformation, _new_work = await run_in_threadpool(
         request_transformation,
         context.uow,
         TransformationRequest(owner, image_id, spec),
         context.settings.topic_transform_requested,
     )
-    if new_work:
-        context.relay.wake()
     transformation = await wait_until_finished(
-        context.uow, context.signals, transformation, owner, context.settings.onthefly_wait_seconds
+        context.uow,
+        context.notifications,
+        transformation,
+        owner,
+        context.settings.onthefly_wait_seconds,
     )
     if transformation.is_ready:
         return await serve_object(

@@ -9,7 +9,7 @@ from images_service.webhooks.service_layer.unit_of_work import WebhooksUnitOfWor
 
 
 def get_webhooks_uow(request: Request) -> WebhooksUnitOfWork:
-    return WebhooksUnitOfWork(request.app.state.session_factory)
+    return request.app.state.images.new_webhooks_uow()
 
 
 def get_webhook_policy(request: Request) -> AddressPolicy:

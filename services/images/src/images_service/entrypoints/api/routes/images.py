@@ -13,9 +13,8 @@ from images_service.entrypoints.api.content import serve_object
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
     LimitsDep,
-    RelayDep,
+    NotificationsDep,
     SettingsDep,
-    SignalsDep,
     SignerDep,
     StorageDep,
     UowDep,
@@ -30,14 +29,9 @@ from images_service.entrypoints.api.schemas import (
 from images_service.entrypoints.api.upload_form import receive_file
 from images_service.service_layer.deletion import delete_image
 from images_service.service_layer.delivery_urls import preset_urls
-from images_service.service_layer.images import (
-    EagerVariants,
-    get_image,
-    get_owned_image,
-    list_images,
-    register_image,
-)
+from images_service.service_layer.images import get_image, get_owned_image, list_images
 from images_service.service_layer.presets import parse_preset_list
+from images_service.service_layer.registration import eager_variants, register_with_presets
 from platform_common.openapi import error_responses
 from platform_common.transform_spec import MEDIA_TYPES
 
@@ -108,13 +102,12 @@ async def upload_image(
     storage: StorageDep,
     limits: LimitsDep,
     settings: SettingsDep,
-    relay: RelayDep,
 ) -> ImagePublic:
     upload = await receive_file(request, limits.max_bytes)
     try:
-        eager = EagerVariants(parse_preset_list(upload.presets), settings.topic_transform_requested)
-        image = await run_in_threadpool(
-            register_image,
+        eager = eager_variants(upload.presets, settings.topic_transform_requested)
+        registered = await run_in_threadpool(
+            register_with_presets,
             uow,
             storage,
             owner,
@@ -125,12 +118,8 @@ async def upload_image(
         )
     finally:
         await upload.close()
-    if eager.presets:
-        relay.wake()
-    response.headers["Location"] = f"/images/{image.id}"
-    with uow:
-        transformations = uow.transformations.of_image(image.id)
-    return ImagePublic.of(image, transformations)
+    response.headers["Location"] = f"/images/{registered.image.id}"
+    return ImagePublic.of(*registered)
 
 
 @router.get(
@@ -215,13 +204,12 @@ async def image_content(
     uow: UowDep,
     storage: StorageDep,
     settings: SettingsDep,
-    relay: RelayDep,
-    signals: SignalsDep,
+    notifications: NotificationsDep,
     params: Annotated[onthefly.OnTheFlyQuery, Query()],
 ) -> Response:
     spec = await run_in_threadpool(onthefly.spec_of, params, uow, owner)
     if spec is not None:
-        context = onthefly.Context(uow, storage, settings, relay, signals)
+        context = onthefly.Context(uow, storage, settings, notifications)
         return await onthefly.serve_variant(request, context, owner, image_id, spec)
     image = await run_in_threadpool(get_owned_image, uow, owner, image_id)
     return await serve_object(
@@ -249,12 +237,10 @@ async def remove_image(
     uow: UowDep,
     storage: StorageDep,
     settings: SettingsDep,
-    relay: RelayDep,
 ) -> Response:
     finished = await run_in_threadpool(
         delete_image, uow, storage, owner, image_id, settings.topic_image_events
     )
-    relay.wake()  # on the event loop: the relay's wake-up event is not thread-safe
     if finished:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     accepted = DeletionAccepted(id=image_id, status="deleting")

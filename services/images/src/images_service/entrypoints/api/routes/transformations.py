@@ -11,7 +11,6 @@ from starlette.concurrency import run_in_threadpool
 from images_service.entrypoints.api.content import serve_object
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
-    RelayDep,
     SettingsDep,
     StorageDep,
     UowDep,
@@ -115,7 +114,6 @@ async def transform_image(
     owner: CurrentOwner,
     uow: UowDep,
     settings: SettingsDep,
-    relay: RelayDep,
 ) -> JSONResponse:
     if isinstance(body, PresetReference):
         spec = await run_in_threadpool(preset_spec, uow, owner, valid_name(body.preset))
@@ -127,10 +125,6 @@ async def transform_image(
         TransformationRequest(owner, image_id, spec),
         settings.topic_transform_requested,
     )
-    if new_work:
-        # On the event loop (the relay's wake-up event is not thread-safe): publish now
-        # rather than at the relay's next poll.
-        relay.wake()
     body = TransformationPublic.of(transformation)
     return JSONResponse(
         body.model_dump(mode="json"),
