@@ -140,9 +140,8 @@ class Subscriber:
         if sub.group_id is not None:
             attributes["messaging.kafka.consumer.group"] = sub.group_id
         try:
-            with consumer_span(
-                f"{record.topic} process", record.headers, envelope.trace, attributes
-            ):
+            span = sub.span_name or f"{record.topic} process"
+            with consumer_span(span, record.headers, envelope.trace, attributes):
                 await sub.handle(envelope)
         finally:
             set_request_id(None)

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from images_service.bootstrap import ImagesService
 from images_service.config import Settings, get_settings
-from images_service.entrypoints.api.errors import install_dependency_error_handlers
+from images_service.entrypoints.api.errors import install_error_handlers
 from images_service.entrypoints.api.routes import (
     admin,
     delivery_keys,
@@ -66,6 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body_limit=upload_body_limit(settings.max_body_bytes, settings.max_upload_bytes),
         lifespan=lifespan,
     )
-    install_dependency_error_handlers(app)
+    install_error_handlers(app)
     app.state.images = service
     return app
