@@ -38,8 +38,8 @@ BENCH_ENV = {
 
 
 def sixteen_megabyte_png() -> bytes:
-    """Noise does not compress: 2320 x 2320 RGB is about 16 MB of PNG."""
-    noise = pyvips.Image.gaussnoise(2320, 2320, sigma=60, mean=128)
+    """Noise hardly compresses: 2560 x 2560 RGB is about 16 MB of PNG."""
+    noise = pyvips.Image.gaussnoise(2560, 2560, sigma=60, mean=128)
     rgb = noise.bandjoin([noise, noise]).cast("uchar")
     return bytes(rgb.write_to_buffer(".png", compression=1))
 
@@ -98,6 +98,8 @@ def run_waves(
                     time.sleep(SETTLE_SECONDS)
                 after = sampler.now()
                 refused = sum(code != 201 for code in codes)
+                if refused:
+                    print(f"not 201: {sorted(c for c in codes if c != 201)}", flush=True)
                 rows.append((before / MB, sampler.peak / MB, after / MB, refused))
                 print(f"wave: {rows[-1]}", flush=True)
     finally:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from images_service.adapters.memory import LargeRequests, bound_process_memory
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.adapters.orm import start_mappers
 from images_service.adapters.variant_notifications import VariantNotifications
@@ -32,9 +33,11 @@ class ImagesService:
     s3: Any  # boto3's S3 client (untyped)
     storage: ObjectStorage
     notifications: VariantNotifications
+    large_requests: LargeRequests
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ImagesService":
+        bound_process_memory()
         start_mappers()
         start_webhook_mappers()
         engine = make_engine(settings.database_url, settings.database_pool_size)
@@ -46,6 +49,7 @@ class ImagesService:
             s3=s3,
             storage=ObjectStorage(s3, settings.s3_bucket, make_s3_client(settings, public=True)),
             notifications=VariantNotifications(engine),
+            large_requests=LargeRequests(),
         )
 
     def new_uow(self) -> ImagesUnitOfWork:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from images_service.adapters.memory import LargeRequests
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.bootstrap import ImagesService
 from images_service.config import Settings
@@ -40,6 +41,10 @@ def get_storage(images: ImagesDep) -> ObjectStorage:
 
 def get_notifications(images: ImagesDep) -> FinishedNotifications:
     return images.notifications
+
+
+def get_large_requests(images: ImagesDep) -> LargeRequests:
+    return images.large_requests
 
 
 def get_limits(settings: Annotated[Settings, Depends(get_settings)]) -> UploadLimits:
@@ -79,6 +84,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 UowDep = Annotated[ImagesUnitOfWork, Depends(get_uow)]
 StorageDep = Annotated[ObjectStorage, Depends(get_storage)]
 NotificationsDep = Annotated[FinishedNotifications, Depends(get_notifications)]
+LargeRequestsDep = Annotated[LargeRequests, Depends(get_large_requests)]
 SignerDep = Annotated[UrlSigner, Depends(get_signer)]
 InternalCaller = Depends(internal_caller)
 LimitsDep = Annotated[UploadLimits, Depends(get_limits)]

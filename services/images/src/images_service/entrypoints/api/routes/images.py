@@ -12,6 +12,7 @@ from images_service.entrypoints.api import onthefly
 from images_service.entrypoints.api.content import serve_object
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
+    LargeRequestsDep,
     LimitsDep,
     NotificationsDep,
     SettingsDep,
@@ -102,22 +103,24 @@ async def upload_image(
     storage: StorageDep,
     limits: LimitsDep,
     settings: SettingsDep,
+    large_requests: LargeRequestsDep,
 ) -> ImagePublic:
-    upload = await receive_file(request, limits.max_bytes)
-    try:
-        eager = eager_variants(upload.presets, settings.topic_transform_requested)
-        registered = await run_in_threadpool(
-            register_with_presets,
-            uow,
-            storage,
-            owner,
-            upload.file.file,
-            upload.file.filename,
-            limits,
-            eager,
-        )
-    finally:
-        await upload.close()
+    async with large_requests.one():
+        upload = await receive_file(request, limits.max_bytes)
+        try:
+            eager = eager_variants(upload.presets, settings.topic_transform_requested)
+            registered = await run_in_threadpool(
+                register_with_presets,
+                uow,
+                storage,
+                owner,
+                upload.file.file,
+                upload.file.filename,
+                limits,
+                eager,
+            )
+        finally:
+            await upload.close()
     response.headers["Location"] = f"/images/{registered.image.id}"
     return ImagePublic.of(*registered)
 
