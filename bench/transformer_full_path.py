@@ -26,7 +26,7 @@ from bench.transformer_chains import SPECS
 from devstack.config import StackConfig
 from devstack.stack import Stack
 from platform_common.events import Envelope, TransformRequested
-from platform_common.kafka import make_producer, publish
+from platform_common.messaging.publisher import make_producer, publish
 from platform_common.s3 import ensure_bucket, make_s3_client
 from platform_common.settings import S3Settings
 from platform_common.transform_spec import TransformSpec, variant_key

@@ -245,7 +245,7 @@ def transformer_settings(render, rendered, build_settings):
 def test_keda_scales_the_transformer_on_its_real_consumer_group(
     rendered, render, transformer_settings, topics_script
 ) -> None:
-    (scaled,) = rendered.all("ScaledObject")
+    scaled = rendered.one("ScaledObject", "transformer")
     assert scaled["spec"]["scaleTargetRef"] == {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -267,6 +267,36 @@ def test_keda_scales_the_transformer_on_its_real_consumer_group(
         assert scaled["spec"]["maxReplicaCount"] <= partitions
     else:
         assert scaled["spec"]["maxReplicaCount"] == partitions
+
+
+def test_keda_scales_the_images_worker_on_its_real_consumer_groups(
+    rendered, render, build_settings, topics_script
+) -> None:
+    """The images API keeps its CPU HPA; its worker (the consumers) scales on their lag."""
+    scaled = rendered.one("ScaledObject", "images-worker")
+    assert scaled["spec"]["scaleTargetRef"]["name"] == "images-worker"
+    worker = rendered.one("Deployment", "images-worker")
+    container = main_container(worker, "images-worker")
+    assert container["args"] == ["worker"]
+    secret_value = None if render == "dev" else strong_secret
+    settings = build_settings("images", rendered.resolve_env(container, secret_value))
+    groups = {
+        (t["metadata"]["consumerGroup"], t["metadata"]["topic"]) for t in scaled["spec"]["triggers"]
+    }
+    assert groups == {
+        (settings.transform_events_group, settings.topic_transform_events),
+        (settings.webhooks_group, settings.topic_transform_events),
+    }
+    for trigger in scaled["spec"]["triggers"]:
+        assert trigger["metadata"]["bootstrapServersFromEnv"] in {
+            v["name"] for v in container["env"]
+        }
+    # At least one replica always: the outbox relay and the periodic jobs live there too.
+    partitions = topics_script[settings.topic_transform_events]
+    assert 1 <= scaled["spec"]["minReplicaCount"] <= scaled["spec"]["maxReplicaCount"] <= partitions
+    assert "images" in {
+        h["spec"]["scaleTargetRef"]["name"] for h in rendered.all("HorizontalPodAutoscaler")
+    }
 
 
 def test_faust_app_id_is_the_consumer_group_the_worker_joins() -> None:

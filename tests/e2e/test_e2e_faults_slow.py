@@ -67,9 +67,11 @@ def test_images_restarted_while_its_outbox_holds_unsent_rows(platform, new_user)
             batch.ask(spec)  # committed with their outbox rows; the relay cannot publish
         assert not batch.refused, batch.refused
         platform.kill("images")
+        platform.kill("images-worker")  # the relay's process
     finally:
         platform.start_kafka()
     platform.start("images")
+    platform.start("images-worker")
 
     finals = batch.settle(timeout=200)
     assert_nothing_lost(batch, finals, platform.s3, platform.env["S3_BUCKET"])

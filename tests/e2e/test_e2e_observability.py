@@ -18,7 +18,7 @@ from e2e_kit.live import LiveFeed
 from e2e_kit.photos import photo_bytes
 from e2e_kit.platform import PlatformControl
 
-SERVICES = ("gateway", "auth", "images", "transformer")
+SERVICES = ("gateway", "auth", "images", "images-worker", "transformer")
 SPEC = {"operations": [{"op": "resize", "width": 64}], "output": {"format": "webp"}}
 WAIT_SECONDS = 60
 
@@ -92,7 +92,7 @@ def test_one_trace_covers_upload_transform_event_and_live_push(
         ("gateway", "POST /images/{image_id}/transform"),
         ("images", "POST /images/{image_id}/transform"),
         ("transformer", "images.transform.requested process"),
-        ("images", "images.transform.events process"),
+        ("images-worker", "images.transform.events process"),
         ("gateway", "live push"),
     }
     spans, have = _wait_for_spans(platform, trace_id, wanted)
@@ -121,7 +121,7 @@ def test_one_trace_covers_upload_transform_event_and_live_push(
         "images.transform.requested process",
     )
     assert ("transformer", "images.transform.requested process") in ancestors(
-        "images", "images.transform.events process"
+        "images-worker", "images.transform.events process"
     )
     # W3C trace context travels in the Kafka headers, next to the request id.
     headers = asyncio.run(

@@ -64,8 +64,8 @@ def test_one_delivery_id_per_event_through_a_restart_of_the_sender(platform, use
 
         later = [user.transform_ok(image_id, {"operations": [{"op": "rotate", "angle": a}]})
                  for a in (90, 180)]  # fmt: skip
-        platform.kill("images")
-        platform.start("images")
+        platform.kill("images-worker")  # the webhook sender's process
+        platform.start("images-worker")
         back.set()
         settled = user.wait_terminal_polling(image_id, later, timeout=60)
         assert {b["status"] for b in settled.values()} == {"succeeded"}, settled

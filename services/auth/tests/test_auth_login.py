@@ -123,7 +123,7 @@ def test_unknown_user_costs_one_bcrypt_like_a_wrong_password(client, register, s
     """Similar response time, shown without timing: each path runs exactly one bcrypt check
     (timings themselves belong to bench/)."""
     user = register()
-    state = client.app.state
+    state = client.app.state.auth
     original, state.password_hasher = state.password_hasher, CountingHasher(settings.bcrypt_rounds)
     try:
         login(client, {**user, "password": "not the password"})

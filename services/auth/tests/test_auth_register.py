@@ -115,7 +115,7 @@ class RendezvousHasher(PasswordHasher):
 def test_concurrent_identical_registrations_give_one_user_and_one_400(client, settings):
     name = new_name()
     body = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
-    state = client.app.state
+    state = client.app.state.auth
     original = state.password_hasher
     state.password_hasher = RendezvousHasher(settings.bcrypt_rounds, parties=2)
     try:

@@ -171,7 +171,9 @@ def test_the_database_refills_a_redis_that_lost_the_revocations(
     store.delete(f"revoked:session:{session_sid(session)}")
     assert me_status(client, session["access_token"]) == 200  # Redis forgot it...
 
-    resync_revocations(running_client.app.state.new_uow())  # ...the periodic resync restores it
+    resync_revocations(
+        running_client.app.state.auth.new_uow()
+    )  # ...the periodic resync restores it
 
     assert_revoked(client, session["access_token"])
 

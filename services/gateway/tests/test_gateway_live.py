@@ -14,7 +14,7 @@ import websockets
 from httpx_sse import aconnect_sse
 
 from platform_common.events import Envelope, TransformStarted, TransformSucceeded
-from platform_common.kafka import make_producer, publish
+from platform_common.messaging.publisher import make_producer, publish
 
 PARTITIONS = 3
 WAIT_SECONDS = 60

@@ -1,4 +1,4 @@
-"""Fixtures for the images service tests: the app in-process with its lifespan, on the REAL
+"""Fixtures for the images service tests: the app and its worker in-process, on the REAL
 PostgreSQL, Kafka and S3 of the devstack `stack` fixture.
 
 Each test session gets its own database and its own topic names and consumer groups, so these
@@ -23,9 +23,10 @@ from sqlalchemy import text
 from images_service.config import Settings
 from images_service.entrypoints.api.app import create_app
 from images_service.entrypoints.cli import ALEMBIC_INI
+from images_service.entrypoints.worker.loops import running as worker_running
 from platform_common.cli import run_migrations
 from platform_common.events import Envelope, Event
-from platform_common.kafka import make_producer, publish
+from platform_common.messaging.publisher import make_producer, publish
 from platform_common.s3 import make_s3_client
 from platform_common.security.tokens import issue_token
 
@@ -80,7 +81,9 @@ def images_settings(stack: Any) -> Settings:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def images_app(images_settings: Settings) -> AsyncIterator[FastAPI]:
     app = create_app(images_settings)
-    async with app.router.lifespan_context(app):
+    # The worker's loops run beside the API here (in production, their own process), sharing
+    # the API's bootstrapped service.
+    async with app.router.lifespan_context(app), worker_running(app.state.images):
         yield app
 
 
@@ -181,7 +184,7 @@ def sql(images_app: FastAPI) -> Callable[..., Any]:
     """Run SQL against the test database (to look at rows or age them)."""
 
     def run(statement: str, **params: Any) -> list[Any]:
-        with images_app.state.engine.begin() as connection:
+        with images_app.state.images.engine.begin() as connection:
             result = connection.execute(text(statement), params)
             return list(result) if result.returns_rows else []
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import httpx
 
-from images_service.entrypoints.lifespan import retention_policy
+from images_service.entrypoints.worker.loops import retention_policy
 from images_service.service_layer.images import utcnow
 from images_service.service_layer.retention import run_retention
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
@@ -77,7 +77,7 @@ async def test_a_put_after_completion_changes_nothing_and_is_swept_later(
         at=utcnow() - timedelta(days=2),
         id=ticket["id"],
     )
-    state = images_app.state
+    state = images_app.state.images
     run_retention(
         ImagesUnitOfWork(state.session_factory), state.storage, retention_policy(state.settings)
     )
@@ -183,7 +183,7 @@ async def test_expired_uploads_are_refused_then_cleaned_up(
     response = await client.post(ticket["complete_url"], headers=user.headers)
     assert response.status_code == 410
 
-    state = images_app.state  # the sweep the app runs periodically, run once now
+    state = images_app.state.images  # the sweep the worker runs periodically, run once now
     uow = ImagesUnitOfWork(state.session_factory)
     run_retention(uow, state.storage, retention_policy(state.settings))
     assert sql("SELECT count(*) FROM uploads WHERE id = :id", id=ticket["id"]) == [(0,)]

@@ -10,6 +10,7 @@ import pyvips
 from PIL import Image
 
 from images_service.domain.errors import UnsupportedFormat
+from images_service.entrypoints.api.errors import http_status
 from images_service.service_layer.inspection import _heif_flavour
 
 PHOTO = files("skimage") / "data" / "coffee.png"  # a real photo, 600x400
@@ -94,7 +95,7 @@ def test_heif_compressions_the_transformer_cannot_decode_are_unsupported_format(
     assert _heif_flavour("hevc") == "heif" and _heif_flavour("av1") == "avif"
     with pytest.raises(UnsupportedFormat, match="uses jpeg compression") as caught:
         _heif_flavour("jpeg")
-    assert caught.value.code == "unsupported_format" and caught.value.status_code == 415
+    assert caught.value.code == "unsupported_format" and http_status(caught.value) == 415
 
 
 async def test_the_styles_endpoint_lists_all_21_combinations(client, user):

@@ -3,7 +3,7 @@
 import uuid
 from datetime import timedelta
 
-from images_service.entrypoints.lifespan import retention_policy
+from images_service.entrypoints.worker.loops import retention_policy
 from images_service.service_layer.images import utcnow
 from images_service.service_layer.retention import run_retention
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
@@ -11,7 +11,7 @@ from platform_common.events import TransformSucceeded
 
 
 def _sweep(images_app):
-    state = images_app.state
+    state = images_app.state.images
     uow = ImagesUnitOfWork(state.session_factory)
     return run_retention(uow, state.storage, retention_policy(state.settings))
 

@@ -8,7 +8,7 @@ from platform_common.events import (
     TransformStarted,
     TransformSucceeded,
 )
-from platform_common.kafka import make_producer
+from platform_common.messaging.publisher import make_producer
 
 SPEC = {"operations": [{"op": "resize", "width": 20}], "output": {"format": "png"}}
 

@@ -153,12 +153,12 @@ class CommitFails(ImagesUnitOfWork):
 def test_the_object_is_removed_when_the_database_write_fails(
     images_app, user, make_image, object_keys
 ):
-    uow = CommitFails(images_app.state.session_factory)
+    uow = CommitFails(images_app.state.images.session_factory)
     limits = UploadLimits(max_bytes=10_000_000, max_pixels=50_000_000)
 
     with pytest.raises(OperationalError):
         register_image(
-            uow, images_app.state.storage, user.id, io.BytesIO(make_image()), "a.png", limits
+            uow, images_app.state.images.storage, user.id, io.BytesIO(make_image()), "a.png", limits
         )
 
     assert object_keys(f"originals/{user.id}/") == []

@@ -33,7 +33,7 @@ async def test_an_event_consumed_twice_makes_one_delivery(client, user, images_a
     envelope = Envelope.wrap(
         ImageDeleted(image_id=uuid.uuid4(), owner_id=user.id, deleted_at=datetime.now(UTC))
     )
-    uow = WebhooksUnitOfWork(images_app.state.session_factory)
+    uow = WebhooksUnitOfWork(images_app.state.images.session_factory)
 
     assert record_deliveries(uow, envelope) == 1
     assert record_deliveries(uow, envelope) == 0  # Kafka redelivered it
@@ -55,7 +55,10 @@ async def test_a_disabled_endpoint_gets_no_new_deliveries(client, user, images_a
     envelope = Envelope.wrap(
         ImageDeleted(image_id=uuid.uuid4(), owner_id=user.id, deleted_at=datetime.now(UTC))
     )
-    assert record_deliveries(WebhooksUnitOfWork(images_app.state.session_factory), envelope) == 0
+    assert (
+        record_deliveries(WebhooksUnitOfWork(images_app.state.images.session_factory), envelope)
+        == 0
+    )
 
 
 async def test_a_deleted_account_loses_its_endpoints(

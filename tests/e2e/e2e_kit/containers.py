@@ -23,7 +23,7 @@ BUILD_TIMEOUT = 40 * 60
 LAYERS: list[tuple[str, list[str]]] = [
     ("healthy", ["kafka", "postgres", "minio", "redis"]),
     ("completed", ["kafka-init", "minio-init", "auth-migrate", "images-migrate"]),
-    ("healthy", ["auth", "images", "transformer"]),
+    ("healthy", ["auth", "images", "images-worker", "transformer"]),
     ("healthy", ["gateway"]),
 ]
 APPLICATION_SERVICES = ["auth", "images", "transformer", "gateway"]

@@ -50,7 +50,7 @@ E2E_ENV = {
     "WEBHOOK_RETRY_MAX_DELAY_SECONDS": "2",
 }
 # The services whose settings E2E_ENV changes (restarted once with it).
-E2E_RESTARTS = ("auth", "gateway", "images")
+E2E_RESTARTS = ("auth", "gateway", "images", "images-worker")
 
 
 class PlatformControl:

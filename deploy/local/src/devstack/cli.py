@@ -82,6 +82,7 @@ def _run(args: argparse.Namespace) -> None:
             print(f"  gateway      {gateway}   (API docs: {gateway}/docs)")
             for name in ("auth", "images"):
                 print(f"  {name:<12} {platform.url(name)}   (API docs: {platform.url(name)}/docs)")
+            print(f"  images-worker {platform.url('images-worker')}/metrics")
             print(f"  transformer  {platform.url('transformer')}/health")
             print(f"  metrics      {platform.metrics_url('gateway')}   (the gateway's, internal)")
             print(f"\n  logs in {stack.config.root / 'logs'}\n\nCtrl-C stops everything.")

@@ -1,4 +1,4 @@
-"""The four services as subprocesses on top of a running Stack, per the service CLI contract."""
+"""The services as subprocesses on top of a running Stack, per the service CLI contract."""
 
 import os
 import threading
@@ -17,6 +17,8 @@ SERVICES = (
     ServiceSpec("gateway", "gateway_service", 8000),
     ServiceSpec("auth", "auth_service", 8001, database="auth"),
     ServiceSpec("images", "images_service", 8002, database="images"),
+    # Consumers, outbox relay, retention and webhooks: the images API runs no background loop.
+    ServiceSpec("images-worker", "images_service", 9102, database="images", background=True),
     ServiceSpec("transformer", "transformer_service", 8003, worker=True),
 )
 
@@ -40,7 +42,8 @@ def free_ports() -> dict[str, int]:
 
 
 class Platform:
-    """gateway, auth, images and transformer started in parallel once the stack is up."""
+    """gateway, auth, images (API and worker) and transformer started in parallel once the
+    stack is up."""
 
     def __init__(
         self,
@@ -106,6 +109,9 @@ class Platform:
             env["METRICS_PORT"] = str(self.ports[GATEWAY_METRICS])
             # Shared rate limits, as with several replicas (the stack's Redis).
             env["RATE_LIMIT_STORAGE_URI"] = self.stack.redis.url
+        elif spec.background:
+            env["WORKER_METRICS_HOST"] = HOST
+            env["WORKER_METRICS_PORT"] = str(self.ports[spec.name])
         elif not spec.worker:
             # Behind the gateway, which connects from the loopback address: believe the client
             # address it forwards (and only its). The gateway is the edge and believes no one.

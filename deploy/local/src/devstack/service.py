@@ -22,10 +22,17 @@ class ServiceSpec:
     default_port: int
     database: str | None = None
     worker: bool = False  # a Faust worker (`worker --web-port`), not an HTTP server (`serve`)
+    # A background worker (`worker`, images'): no HTTP API, its metrics (and so its probes) on
+    # the port; it uses the database another service migrates.
+    background: bool = False
 
     @property
     def port_env(self) -> str:
-        return f"DEVSTACK_{self.name.upper()}_PORT"
+        return f"DEVSTACK_{self.name.upper().replace('-', '_')}_PORT"
+
+    @property
+    def migrates(self) -> bool:
+        return self.database is not None and not self.background
 
 
 class Service:
@@ -46,6 +53,8 @@ class Service:
         self.log_path = (log_dir or root / "logs") / f"{spec.name}.log"
         if spec.worker:
             command = ["worker", "--web-port", str(port)]
+        elif spec.background:
+            command = ["worker"]
         else:
             command = ["serve", "--host", HOST, "--port", str(port)]
         self.process = ManagedProcess(
@@ -66,7 +75,7 @@ class Service:
     def start(self) -> None:
         ensure_free(self.port, self.name, self.spec.port_env)
         self.dir.mkdir(parents=True, exist_ok=True)
-        if self.spec.database and not self._migrated:
+        if self.spec.migrates and not self._migrated:
             self._migrate()  # once: a restarted service (fault tests) finds its schema in place
             self._migrated = True
         self.process.start()

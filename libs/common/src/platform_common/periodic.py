@@ -1,8 +1,11 @@
-"""Periodic jobs run inside an app's lifespan (images' retention sweep, auth's revocation sync)."""
+"""Jobs run beside a service (images' retention sweep and deletion queue, auth's revocation
+sync), in a thread, on the messaging core's one backoff."""
 
 import asyncio
 import logging
 from collections.abc import Callable
+
+from platform_common.messaging.backoff import Backoff, retry_forever
 
 log = logging.getLogger(__name__)
 
@@ -18,3 +21,21 @@ async def run_periodically(name: str, interval_seconds: float, job: Callable[[],
         except Exception:
             log.exception("%s failed; will retry at the next interval", name)
         await asyncio.sleep(interval_seconds)
+
+
+async def drain_with_backoff(
+    name: str, job: Callable[[], int], idle_seconds: float, max_backoff_seconds: float
+) -> None:
+    """Run `job` (returns how much it did) again at once while it finds work, every
+    `idle_seconds` when it finds none, and with the shared backoff while it fails, so an outage
+    is retried soon after it ends without hammering during it."""
+
+    async def drain() -> None:
+        while True:
+            done = await asyncio.to_thread(job)
+            if done:
+                log.info("%s: %s done", name, done)
+            else:
+                await asyncio.sleep(idle_seconds)
+
+    await retry_forever(name, drain, Backoff(max_seconds=max_backoff_seconds))

@@ -60,6 +60,11 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings,
     # A delivery-url endpoint's `expires_in` is at most this many seconds.
     delivery_max_expiry_seconds: int = Field(default=365 * 24 * 3600, ge=60)
 
+    # The worker process (`images-service worker`) serves its metrics here (0: not at all);
+    # its liveness probe reads them too.
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = Field(default=9102, ge=0, le=65535)
+
     # Each Kafka consumer of this service has its own group, so it sees every event once.
     transform_events_group: str = "images-transform-events"
     user_events_group: str = "images-user-events"

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase
 
 from auth_service.domain.model import Role, User
-from platform_common.outbox import outbox_table
+from platform_common.messaging.outbox import outbox_table
 
 # Named so the unit of work can tell a duplicate username from a duplicate email.
 USERNAME_UNIQUE = "uq_users_username_lower"

@@ -13,7 +13,6 @@ account's new version admits only tokens issued after the commit.
 """
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,7 +24,7 @@ from auth_service.adapters.refresh_tokens import RefreshTokenStore
 from auth_service.adapters.repository import SqlAlchemyUserRepository
 from auth_service.adapters.revocations import Entry, RevocationStore
 from platform_common.db import SqlAlchemyUnitOfWork
-from platform_common.outbox import add_to_outbox
+from platform_common.messaging.outbox import add_to_outbox
 from platform_common.security.revocation import RevocationCheckUnavailable, RevocationList
 
 log = logging.getLogger(__name__)
@@ -43,13 +42,10 @@ class AuthUnitOfWork(SqlAlchemyUnitOfWork):
         session_factory: sessionmaker[Session],
         *,
         user_events_topic: str,
-        after_events_committed: Callable[[], None] | None = None,
         revocation_list: RevocationList | None = None,
     ) -> None:
         super().__init__(session_factory)
         self.user_events_topic = user_events_topic
-        # Wakes the outbox relay so events leave now rather than at its next poll.
-        self.after_events_committed = after_events_committed
         self.revocation_list = revocation_list
 
     def _open_repositories(self, session: Session) -> None:
@@ -76,18 +72,13 @@ class AuthUnitOfWork(SqlAlchemyUnitOfWork):
             raise RevocationCheckUnavailable() from exc
 
     def commit(self) -> None:
-        staged = self._stage_events()
+        self._stage_events()
         revoked, self._revoked = self._revoked, []
         self.publish_revocations(revoked)
-        super().commit()
-        if staged and self.after_events_committed is not None:
-            self.after_events_committed()
+        super().commit()  # wakes the outbox relay if events were staged (outbox NOTIFY)
 
-    def _stage_events(self) -> int:
-        staged = 0
+    def _stage_events(self) -> None:
         for user in self.users.seen:
             while user.events:
                 event = user.events.pop(0)
                 add_to_outbox(self.session, outbox, self.user_events_topic, str(user.id), event)
-                staged += 1
-        return staged

@@ -5,11 +5,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
 
+from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from platform_common.s3 import delete_prefix, is_missing
 
 STREAM_CHUNK_BYTES = 64 * 1024
+# One PUT streamed from the spooled file, in the caller's thread: by default boto3 switches to
+# multipart at 8 MB and holds up to ten 8 MB parts in memory per upload, on threads of its own.
+# Uploads are bounded (MAX_UPLOAD_BYTES) far below S3's 5 GB single-PUT limit.
+SINGLE_PUT = TransferConfig(multipart_threshold=4 * 1024**3, use_threads=False)
 # What S3 being unreachable or failing looks like to callers.
 STORAGE_ERRORS = (BotoCoreError, ClientError)
 
@@ -55,13 +60,13 @@ class ObjectStorage:
         self.public_client = public_client or client
 
     def put(self, key: str, source: BinaryIO, content_type: str, metadata: dict[str, str]) -> None:
-        # upload_fileobj streams in parts (multipart above its threshold), never all in memory.
         source.seek(0)
         self.client.upload_fileobj(
             source,
             self.bucket,
             key,
             ExtraArgs={"ContentType": content_type, "Metadata": metadata},
+            Config=SINGLE_PUT,
         )
 
     def head(self, key: str) -> StoredObject | None:

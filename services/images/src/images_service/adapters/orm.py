@@ -28,7 +28,7 @@ from images_service.domain.image import Image
 from images_service.domain.insight import ImageInsight
 from images_service.domain.transformation import Transformation
 from images_service.domain.upload import Upload
-from platform_common.outbox import outbox_table
+from platform_common.messaging.outbox import outbox_table
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)

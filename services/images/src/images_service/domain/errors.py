@@ -1,11 +1,76 @@
-"""What can go wrong for a client, each with its HTTP status and a message a person can act on."""
+"""What can go wrong for a client, each with a stable code and a message a person can act on.
+
+No HTTP here: each error belongs to one of a few kinds (missing, conflicting, invalid, ...),
+and the entrypoints map a kind to a status (`entrypoints/api/errors.py`).
+"""
 
 from typing import Any
 
-from platform_common.errors import AppError, Conflict, NotFound, Unauthorized
+
+class ImagesError(Exception):
+    """A refusal the client can act on; `retry_after_seconds` when trying later will work."""
+
+    code: str = "bad_request"
+    retry_after_seconds: int | None = None
+
+    def __init__(self, message: str, *, code: str | None = None, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.details = details
 
 
-class ImageNotFound(NotFound):
+class Missing(ImagesError):
+    """Not there, or not the caller's: the same answer, so ids do not leak who owns what."""
+
+    code = "not_found"
+
+
+class Unauthenticated(ImagesError):
+    code = "not_authenticated"
+
+
+class Conflicting(ImagesError):
+    """Valid, but not in the current state of things."""
+
+    code = "conflict"
+
+
+class Expired(ImagesError):
+    code = "expired"
+
+
+class Invalid(ImagesError):
+    """The request's content cannot be used as it is."""
+
+    code = "validation_error"
+
+
+class MalformedOptions(ImagesError):
+    """A URL's processing options cannot be read (its syntax, before any content)."""
+
+    code = "invalid_option"
+
+
+class TooLarge(ImagesError):
+    code = "too_large"
+
+
+class UnsupportedMedia(ImagesError):
+    code = "unsupported_media_type"
+
+
+class OverBudget(ImagesError):
+    code = "over_budget"
+
+
+class NotReadyYet(ImagesError):
+    """Accepted and under way; the same request later gets the result."""
+
+    code = "not_ready"
+
+
+class ImageNotFound(Missing):
     code = "image_not_found"
 
     def __init__(self) -> None:
@@ -13,14 +78,14 @@ class ImageNotFound(NotFound):
         super().__init__("No image with this id")
 
 
-class AccountDeleted(Unauthorized):
+class AccountDeleted(Unauthenticated):
     code = "account_deleted"
 
     def __init__(self) -> None:
         super().__init__("The account for this token was deleted; nothing can be added to it")
 
 
-class ContentGone(NotFound):
+class ContentGone(Missing):
     code = "image_content_missing"
 
     def __init__(self) -> None:
@@ -30,22 +95,21 @@ class ContentGone(NotFound):
         )
 
 
-class TransformationNotFound(NotFound):
+class TransformationNotFound(Missing):
     code = "transformation_not_found"
 
     def __init__(self) -> None:
         super().__init__("No transformation with this id for this image")
 
 
-class UploadNotFound(NotFound):
+class UploadNotFound(Missing):
     code = "upload_not_found"
 
     def __init__(self) -> None:
         super().__init__("No pending upload with this id")
 
 
-class UploadTooLarge(AppError):
-    status_code = 413
+class UploadTooLarge(TooLarge):
     code = "upload_too_large"
 
     def __init__(self, limit: int) -> None:
@@ -54,8 +118,7 @@ class UploadTooLarge(AppError):
         )
 
 
-class UnsupportedImageType(AppError):
-    status_code = 415
+class UnsupportedImageType(UnsupportedMedia):
     code = "unsupported_image_type"
 
     def __init__(self, allowed: list[str]) -> None:
@@ -66,8 +129,7 @@ class UnsupportedImageType(AppError):
         )
 
 
-class TooManyPixels(AppError):
-    status_code = 422
+class TooManyPixels(Invalid):
     code = "too_many_pixels"
 
     def __init__(self, pixels: int, limit: int) -> None:
@@ -77,8 +139,7 @@ class TooManyPixels(AppError):
         )
 
 
-class CorruptImage(AppError):
-    status_code = 422
+class CorruptImage(Invalid):
     code = "corrupt_image"
 
     def __init__(self, format_name: str) -> None:
@@ -88,10 +149,9 @@ class CorruptImage(AppError):
         )
 
 
-class UndecodableImage(AppError):
+class UndecodableImage(Invalid):
     """The header reads, the pixels do not: refused at upload rather than failing later."""
 
-    status_code = 422
     code = "undecodable_image"
 
     def __init__(self, format_name: str, reason: str) -> None:
@@ -101,20 +161,18 @@ class UndecodableImage(AppError):
         )
 
 
-class UnsupportedFormat(AppError):
+class UnsupportedFormat(UnsupportedMedia):
     """The format is accepted, but this file uses a variant of it the platform cannot decode."""
 
-    status_code = 415
     code = "unsupported_format"
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
 
 
-class TruncatedImage(AppError):
+class TruncatedImage(Invalid):
     """The file ends before its format says it should: the upload was cut short."""
 
-    status_code = 422
     code = "truncated_image"
 
     def __init__(self, format_name: str, what: str) -> None:
@@ -125,15 +183,14 @@ class TruncatedImage(AppError):
         )
 
 
-class InvalidRequest(AppError):
-    status_code = 422
+class InvalidRequest(Invalid):
     code = "validation_error"
 
     def __init__(self, message: str, details: Any = None) -> None:
         super().__init__(message, details=details)
 
 
-class UploadNotReceived(Conflict):
+class UploadNotReceived(Conflicting):
     code = "upload_not_received"
 
     def __init__(self) -> None:
@@ -142,15 +199,14 @@ class UploadNotReceived(Conflict):
         )
 
 
-class UploadExpired(AppError):
-    status_code = 410
+class UploadExpired(Expired):
     code = "upload_expired"
 
     def __init__(self) -> None:
         super().__init__("This upload has expired; start a new one")
 
 
-class TransformationNotReady(Conflict):
+class TransformationNotReady(Conflicting):
     code = "transformation_not_ready"
 
     def __init__(self, status: str, error_code: str | None = None) -> None:
@@ -161,28 +217,27 @@ class TransformationNotReady(Conflict):
         )
 
 
-class SigningKeyNotFound(NotFound):
+class SigningKeyNotFound(Missing):
     code = "signing_key_not_found"
 
     def __init__(self) -> None:
         super().__init__("No signing key with this id")
 
 
-class TooManySigningKeys(Conflict):
+class TooManySigningKeys(Conflicting):
     code = "too_many_signing_keys"
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"An account holds at most {limit} signing keys; delete one first")
 
 
-class InvalidDeliveryOptions(AppError):
-    """Processing options that do not make a valid transformation: 400, naming the option."""
+class InvalidDeliveryOptions(MalformedOptions):
+    """Processing options that do not make a valid transformation, naming the option."""
 
-    status_code = 400
     code = "invalid_option"
 
 
-class PresetNotFound(NotFound):
+class PresetNotFound(Missing):
     code = "preset_not_found"
 
     def __init__(self, name: str) -> None:
@@ -200,33 +255,28 @@ class UnknownPreset(InvalidRequest):
         )
 
 
-class RenderBudgetExceeded(AppError):
-    status_code = 429
+class RenderBudgetExceeded(OverBudget):
     code = "render_budget_exceeded"
+    retry_after_seconds = 60
 
     def __init__(self) -> None:
         super().__init__(
             "This account's budget for new renders is used up; already-made variants still "
             "load. Try again in a minute.",
-            headers={"Retry-After": "60"},
         )
 
 
-class StillRendering(AppError):
-    status_code = 503
+class StillRendering(NotReadyYet):
     code = "still_rendering"
+    retry_after_seconds = 1
 
     def __init__(self) -> None:
-        super().__init__(
-            "The variant is still being made; try again in a moment",
-            headers={"Retry-After": "1", "Cache-Control": "no-store"},
-        )
+        super().__init__("The variant is still being made; try again in a moment")
 
 
-class ForbiddenAddress(AppError):
+class ForbiddenAddress(Invalid):
     """A URL whose host is (or resolves to) an address we refuse to connect to."""
 
-    status_code = 422
     code = "forbidden_address"
 
     def __init__(self, host: str, address: str | None, reason: str | None) -> None:
@@ -239,6 +289,5 @@ class ForbiddenAddress(AppError):
         self.address = address
 
 
-class RemoteFetchFailed(AppError):
-    status_code = 422
+class RemoteFetchFailed(Invalid):
     code = "fetch_failed"

@@ -19,6 +19,7 @@ from typing import BinaryIO, cast
 from images_service.adapters.object_storage import ObjectStorage, ObjectTooLarge
 from images_service.domain.errors import (
     ImageNotFound,
+    ImagesError,
     InvalidRequest,
     UnsupportedImageType,
     UploadExpired,
@@ -42,7 +43,6 @@ from images_service.service_layer.inspection import (
     inspect_image,
 )
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
-from platform_common.errors import AppError
 
 SPOOL_IN_MEMORY_BYTES = 1024 * 1024
 
@@ -150,7 +150,7 @@ def _inspect_stored(
     except ObjectTooLarge as exc:
         storage.delete([upload.s3_key])
         raise UploadTooLarge(limits.max_bytes) from exc
-    except AppError:
+    except ImagesError:
         # Refused for what it is, not for an outage: the object must not stay in the bucket.
         storage.delete([upload.s3_key])
         raise

@@ -42,6 +42,8 @@ def record_transform_event(uow: ImagesUnitOfWork, envelope: Envelope) -> bool:
             return False  # a redelivery: already applied
         transformation = uow.transformations.get(event.transformation_id, for_update=True)
         changed = transformation is not None and _apply(transformation, event)
+        if changed and transformation is not None and transformation.is_finished:
+            uow.notify_finished(transformation.id)
         uow.commit()
     if changed and transformation is not None:
         log.info("transformation %s is %s", event.transformation_id, transformation.status)

@@ -11,7 +11,6 @@ and are served from storage; after the bounded wait the caller gets the pending 
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Protocol
 
 from starlette.concurrency import run_in_threadpool
 
@@ -21,6 +20,7 @@ from images_service.adapters.transformer_client import (
     TransformerClient,
 )
 from images_service.domain.transformation import Transformation
+from images_service.service_layer.notifications import FinishedNotifications
 from images_service.service_layer.transformations import (
     TransformationRequest,
     get_transformation,
@@ -31,21 +31,11 @@ from platform_common.events import Envelope, TransformRequested
 from platform_common.transform_spec import MEDIA_TYPES, TransformSpec
 
 
-class VariantNotifications(Protocol):
-    async def wait(self, transformation_id: uuid.UUID, timeout: float) -> bool:  # noqa: ASYNC109 (the agreed interface)
-        """True once the transformation reached a terminal status (within `timeout` s)."""
-
-
-class RelayWaker(Protocol):
-    def wake(self) -> None: ...
-
-
 @dataclass(frozen=True)
 class OnTheFly:
     uow: ImagesUnitOfWork
     transformer: TransformerClient
-    notifications: VariantNotifications
-    relay: RelayWaker
+    notifications: FinishedNotifications
     topic: str
     wait_seconds: float
 
@@ -84,8 +74,6 @@ async def variant(
     if transformation.is_finished:
         return transformation
     envelope = _staged_request(use.uow) if new_work else None
-    if new_work:
-        use.relay.wake()  # on the event loop: the relay's wake-up event is not thread-safe
     if envelope is not None:
         answer = await use.transformer.render(envelope, deadline - time.monotonic())
         if isinstance(answer, RenderedVariant):

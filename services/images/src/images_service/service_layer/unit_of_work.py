@@ -14,10 +14,11 @@ from images_service.adapters.repositories import (
     TransformationRepository,
     UploadRepository,
 )
+from images_service.adapters.variant_notifications import notify
 from images_service.domain.errors import AccountDeleted
 from platform_common.db import SqlAlchemyUnitOfWork
 from platform_common.events import Envelope, Event
-from platform_common.outbox import add_to_outbox
+from platform_common.messaging.outbox import add_to_outbox
 
 
 class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
@@ -51,7 +52,12 @@ class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
             raise AccountDeleted()
 
     def publish(self, topic: str, key: str, event: Event) -> Envelope:
-        """Stage an event: it reaches Kafka (via the outbox relay) only if this unit commits."""
+        """Stage an event: it reaches Kafka (via the outbox relay, woken by the commit) only if
+        this unit commits."""
         envelope = add_to_outbox(self.session, outbox, topic, key, event)
         self.staged.append(envelope)
         return envelope
+
+    def notify_finished(self, transformation_id: uuid.UUID) -> None:
+        """Wake whoever waits for this transformation (in any process) when this unit commits."""
+        notify(self.session, transformation_id)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from platform_common.events import Envelope
-from platform_common.kafka import trace_headers
+from platform_common.messaging.publisher import trace_headers
 from transformer_service.metrics import DEAD_LETTERS
 
 

@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 
 from auth_service.adapters.password_hasher import PasswordHasher
 from auth_service.adapters.tokens import TokenIssuer
+from auth_service.bootstrap import AuthService
 from auth_service.config import Settings
 from auth_service.domain.model import User
 from auth_service.domain.passwords import PasswordPolicy
@@ -24,16 +25,20 @@ def get_settings(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
 
 
+def get_auth(request: Request) -> AuthService:
+    return cast(AuthService, request.app.state.auth)
+
+
 def get_uow(request: Request) -> AuthUnitOfWork:
-    return cast(AuthUnitOfWork, request.app.state.new_uow())
+    return get_auth(request).new_uow()
 
 
 def get_password_policy(request: Request) -> PasswordPolicy:
-    return cast(PasswordPolicy, request.app.state.password_policy)
+    return get_auth(request).password_policy
 
 
 def get_session_policy(request: Request) -> SessionPolicy:
-    return cast(SessionPolicy, request.app.state.session_policy)
+    return get_auth(request).session_policy
 
 
 def optional_claims(
@@ -50,15 +55,15 @@ def optional_claims(
 
 
 def get_hasher(request: Request) -> PasswordHasher:
-    return cast(PasswordHasher, request.app.state.password_hasher)
+    return get_auth(request).password_hasher
 
 
 def get_token_issuer(request: Request) -> TokenIssuer:
-    return cast(TokenIssuer, request.app.state.token_issuer)
+    return get_auth(request).token_issuer
 
 
 def get_throttle_policy(request: Request) -> ThrottlePolicy:
-    return cast(ThrottlePolicy, request.app.state.throttle_policy)
+    return get_auth(request).throttle_policy
 
 
 def get_client_address(request: Request) -> str:

@@ -45,7 +45,7 @@ def upgrade() -> None:
     op.create_index("ix_login_failures_address", "login_failures", ["client_address", "failed_at"])
     op.create_index("ix_login_failures_failed_at", "login_failures", ["failed_at"])
 
-    # platform_common.outbox.outbox_table: the relay publishes these rows to Kafka.
+    # platform_common.messaging.outbox.outbox_table: the relay publishes these rows to Kafka.
     op.create_table(
         "outbox",
         sa.Column("id", sa.Uuid(), nullable=False),

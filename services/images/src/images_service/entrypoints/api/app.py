@@ -1,12 +1,16 @@
-"""The images HTTP application: wires adapters to the routes and starts the background loops."""
+"""The images HTTP application: adapts the bootstrapped service to HTTP. No background loop runs
+here: the consumers, the outbox relay and the periodic jobs are the worker's
+(`images-service worker`)."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from images_service.adapters.object_storage import ObjectStorage
-from images_service.adapters.orm import outbox, start_mappers
-from images_service.adapters.transformer_client import TransformerClient
+from images_service.bootstrap import ImagesService
 from images_service.config import Settings, get_settings
-from images_service.entrypoints.api.errors import install_dependency_error_handlers
+from images_service.entrypoints.api.errors import install_error_handlers
 from images_service.entrypoints.api.routes import (
     admin,
     delivery_keys,
@@ -19,23 +23,24 @@ from images_service.entrypoints.api.routes import (
     transformations,
     uploads,
 )
-from images_service.entrypoints.lifespan import lifespan
-from images_service.service_layer.notifications import StatusSignals
 from images_service.webhooks import bootstrap as webhooks
 from platform_common.app import create_service_app
-from platform_common.db import make_engine, make_session_factory, ping
+from platform_common.db import ping
 from platform_common.http_limits import upload_body_limit
-from platform_common.outbox import OutboxRelay
-from platform_common.s3 import make_s3_client
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    start_mappers()
-    webhooks.start_mappers()
-    engine = make_engine(settings.database_url, settings.database_pool_size)
-    s3 = make_s3_client(settings)
-    storage = ObjectStorage(s3, settings.s3_bucket, make_s3_client(settings, public=True))
+    service = ImagesService.from_settings(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(service.ensure_bucket)
+        try:
+            yield
+        finally:
+            await service.close()
+
     app = create_service_app(
         settings,
         title="Images service",
@@ -55,17 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             webhooks.router,
         ],
         readiness_checks={
-            "database": lambda: ping(engine),
-            "storage": lambda: s3.head_bucket(Bucket=settings.s3_bucket),
+            "database": lambda: ping(service.engine),
+            "storage": lambda: service.s3.head_bucket(Bucket=settings.s3_bucket),
         },
         body_limit=upload_body_limit(settings.max_body_bytes, settings.max_upload_bytes),
         lifespan=lifespan,
     )
-    install_dependency_error_handlers(app)
-    app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
-    app.state.storage = storage
-    app.state.relay = OutboxRelay(engine, outbox, settings.kafka_bootstrap_servers)
-    app.state.status_signals = StatusSignals()
-    app.state.transformer = TransformerClient(settings.transformer_url, settings.internal_api_token)
+    install_error_handlers(app)
+    app.state.images = service
     return app

@@ -6,15 +6,16 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Header, Request
 
+from images_service.adapters.memory import LargeRequests
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.adapters.transformer_client import TransformerClient
+from images_service.bootstrap import ImagesService
 from images_service.config import Settings
 from images_service.service_layer.delivery_urls import UrlSigner
 from images_service.service_layer.inspection import UploadLimits
-from images_service.service_layer.notifications import StatusSignals
+from images_service.service_layer.notifications import FinishedNotifications
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.errors import NotFound, Unauthorized
-from platform_common.outbox import OutboxRelay
 from platform_common.security.dependencies import AdminClaimsDep, ClaimsDep
 from platform_common.security.tokens import TokenClaims
 
@@ -23,25 +24,32 @@ def get_settings(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
 
 
-def get_uow(request: Request) -> ImagesUnitOfWork:
+def get_images(request: Request) -> ImagesService:
+    return cast(ImagesService, request.app.state.images)
+
+
+ImagesDep = Annotated[ImagesService, Depends(get_images)]
+
+
+def get_uow(images: ImagesDep) -> ImagesUnitOfWork:
     # One per request: a unit of work holds the session of the transaction in progress.
-    return ImagesUnitOfWork(request.app.state.session_factory)
+    return images.new_uow()
 
 
-def get_storage(request: Request) -> ObjectStorage:
-    return cast(ObjectStorage, request.app.state.storage)
+def get_storage(images: ImagesDep) -> ObjectStorage:
+    return images.storage
 
 
-def get_relay(request: Request) -> OutboxRelay:
-    return cast(OutboxRelay, request.app.state.relay)
+def get_notifications(images: ImagesDep) -> FinishedNotifications:
+    return images.notifications
 
 
-def get_transformer(request: Request) -> TransformerClient:
-    return cast(TransformerClient, request.app.state.transformer)
+def get_large_requests(images: ImagesDep) -> LargeRequests:
+    return images.large_requests
 
 
-def get_signals(request: Request) -> StatusSignals:
-    return cast(StatusSignals, request.app.state.status_signals)
+def get_transformer(images: ImagesDep) -> TransformerClient:
+    return images.transformer
 
 
 def get_limits(settings: Annotated[Settings, Depends(get_settings)]) -> UploadLimits:
@@ -80,8 +88,8 @@ def internal_caller(
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 UowDep = Annotated[ImagesUnitOfWork, Depends(get_uow)]
 StorageDep = Annotated[ObjectStorage, Depends(get_storage)]
-RelayDep = Annotated[OutboxRelay, Depends(get_relay)]
-SignalsDep = Annotated[StatusSignals, Depends(get_signals)]
+NotificationsDep = Annotated[FinishedNotifications, Depends(get_notifications)]
+LargeRequestsDep = Annotated[LargeRequests, Depends(get_large_requests)]
 TransformerDep = Annotated[TransformerClient, Depends(get_transformer)]
 SignerDep = Annotated[UrlSigner, Depends(get_signer)]
 InternalCaller = Depends(internal_caller)

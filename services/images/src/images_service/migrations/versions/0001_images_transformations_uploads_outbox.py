@@ -91,7 +91,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_processed_events_processed_at", "processed_events", ["processed_at"])
 
-    # platform_common.outbox.outbox_table: the relay publishes these rows to Kafka.
+    # platform_common.messaging.outbox.outbox_table: the relay publishes these rows to Kafka.
     op.create_table(
         "outbox",
         sa.Column("id", sa.Uuid(), nullable=False),

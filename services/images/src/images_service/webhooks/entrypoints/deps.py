@@ -9,7 +9,8 @@ from images_service.webhooks.service_layer.unit_of_work import WebhooksUnitOfWor
 
 
 def get_webhooks_uow(request: Request) -> WebhooksUnitOfWork:
-    return WebhooksUnitOfWork(request.app.state.session_factory)
+    uow: WebhooksUnitOfWork = request.app.state.images.new_webhooks_uow()
+    return uow
 
 
 def get_webhook_policy(request: Request) -> AddressPolicy:

@@ -1,4 +1,4 @@
-"""The two webhook loops run beside the images API: fan-out (Kafka) and dispatch (database).
+"""The two webhook loops of the images worker: fan-out (Kafka) and dispatch (database).
 
 Fan-out is a consumer group of its own on the transform, images and user events, so it
 sees every event whatever the other consumers do; it writes the owed deliveries and commits the
@@ -16,11 +16,13 @@ from typing import Any
 from images_service.adapters.pinned_http import outbound_client, system_resolver
 from images_service.config import Settings
 from images_service.domain.address_policy import AddressPolicy
-from images_service.entrypoints.consumers.runner import EnvelopeConsumer
 from images_service.webhooks.domain.retry import RetryPolicy
 from images_service.webhooks.service_layer.dispatch import Dispatcher
 from images_service.webhooks.service_layer.fanout import handle_event
 from images_service.webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
+from platform_common.events import Envelope
+from platform_common.messaging.backoff import retry_forever
+from platform_common.messaging.subscriber import Subscriber, Subscription
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
@@ -37,19 +39,16 @@ class DispatchLoop:
         self._wake.set()
 
     async def run(self) -> None:
-        backoff = POLL_SECONDS
+        # The database away: the shared backoff waits, the rows are still there.
+        await retry_forever("webhook dispatch", self._session)
+
+    async def _session(self) -> None:
         async with outbound_client(self.timeout_seconds) as client:
             while True:
-                try:
-                    sent = await self.dispatcher.dispatch_due(client)
-                    backoff = POLL_SECONDS
-                except Exception as exc:  # the database away: wait, the rows are still there
-                    log.warning("webhook dispatch paused: %s; retrying in %.1fs", exc, backoff)
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 10.0)
-                    continue
+                # Cleared before looking: deliveries written meanwhile keep the event set.
+                self._wake.clear()
+                sent = await self.dispatcher.dispatch_due(client)
                 if sent < self.dispatcher.batch_size:
-                    self._wake.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
 
@@ -74,17 +73,28 @@ def webhook_loops(
         send_timeout_seconds=settings.webhook_timeout_seconds,
     )
     dispatch = DispatchLoop(dispatcher, settings.webhook_timeout_seconds)
-    fanout_uow = new_uow()
-    fanout = EnvelopeConsumer(
-        topics=[
-            settings.topic_transform_events,
-            settings.topic_image_events,
-            settings.topic_user_events,  # a deleted account's endpoints go too
-        ],
-        group_id=settings.webhooks_group,
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        handle=lambda envelope: handle_event(fanout_uow, envelope),
-        after_batch=dispatch.wake,
-        topic_partitions=settings.kafka_topic_partitions,
+
+    async def fan_out(envelope: Envelope) -> None:
+        await asyncio.to_thread(handle_event, new_uow(), envelope)
+
+    fanout = Subscriber(
+        settings.kafka_bootstrap_servers,
+        Subscription(
+            name=settings.webhooks_group,
+            group_id=settings.webhooks_group,
+            topics=[
+                settings.topic_transform_events,
+                settings.topic_image_events,
+                settings.topic_user_events,  # a deleted account's endpoints go too
+            ],
+            handle=fan_out,
+            after_batch=dispatch.wake,
+            create_topics=[
+                settings.topic_transform_events,
+                settings.topic_image_events,
+                settings.topic_user_events,
+            ],
+            topic_partitions=settings.kafka_topic_partitions,
+        ),
     )
     return {"webhook-fanout": fanout.run(), "webhook-dispatch": dispatch.run()}

@@ -8,7 +8,7 @@ next offset to take. Only Faust's public consumer API is used (assignment, highw
 import faust
 from faust.types import TP
 
-from platform_common.kafka import CONSUMER_LAG
+from platform_common.messaging.subscriber import CONSUMER_LAG
 
 LAG_INTERVAL_SECONDS = 5.0
 

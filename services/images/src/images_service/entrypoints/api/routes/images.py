@@ -12,10 +12,10 @@ from images_service.entrypoints.api import onthefly
 from images_service.entrypoints.api.content import serve_object
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
+    LargeRequestsDep,
     LimitsDep,
-    RelayDep,
+    NotificationsDep,
     SettingsDep,
-    SignalsDep,
     SignerDep,
     StorageDep,
     TransformerDep,
@@ -31,16 +31,10 @@ from images_service.entrypoints.api.schemas import (
 from images_service.entrypoints.api.upload_form import receive_file
 from images_service.service_layer.deletion import delete_image
 from images_service.service_layer.delivery_urls import preset_urls
-from images_service.service_layer.images import (
-    EagerVariants,
-    get_image,
-    get_owned_image,
-    list_images,
-    register_image,
-)
-from images_service.service_layer.notifications import SignalledNotifications
+from images_service.service_layer.images import get_image, get_owned_image, list_images
 from images_service.service_layer.onthefly import OnTheFly, variant
 from images_service.service_layer.presets import parse_preset_list
+from images_service.service_layer.registration import eager_variants, register_with_presets
 from platform_common.openapi import error_responses
 from platform_common.transform_spec import MEDIA_TYPES
 
@@ -111,29 +105,26 @@ async def upload_image(
     storage: StorageDep,
     limits: LimitsDep,
     settings: SettingsDep,
-    relay: RelayDep,
+    large_requests: LargeRequestsDep,
 ) -> ImagePublic:
-    upload = await receive_file(request, limits.max_bytes)
-    try:
-        eager = EagerVariants(parse_preset_list(upload.presets), settings.topic_transform_requested)
-        image = await run_in_threadpool(
-            register_image,
-            uow,
-            storage,
-            owner,
-            upload.file.file,
-            upload.file.filename,
-            limits,
-            eager,
-        )
-    finally:
-        await upload.close()
-    if eager.presets:
-        relay.wake()
-    response.headers["Location"] = f"/images/{image.id}"
-    with uow:
-        transformations = uow.transformations.of_image(image.id)
-    return ImagePublic.of(image, transformations, with_gps=True)  # the owner's own upload
+    async with large_requests.one():
+        upload = await receive_file(request, limits.max_bytes)
+        try:
+            eager = eager_variants(upload.presets, settings.topic_transform_requested)
+            registered = await run_in_threadpool(
+                register_with_presets,
+                uow,
+                storage,
+                owner,
+                upload.file.file,
+                upload.file.filename,
+                limits,
+                eager,
+            )
+        finally:
+            await upload.close()
+    response.headers["Location"] = f"/images/{registered.image.id}"
+    return ImagePublic.of(*registered, with_gps=True)  # the owner's own upload
 
 
 @router.get(
@@ -218,8 +209,7 @@ async def image_content(
     uow: UowDep,
     storage: StorageDep,
     settings: SettingsDep,
-    relay: RelayDep,
-    signals: SignalsDep,
+    notifications: NotificationsDep,
     transformer: TransformerDep,
     params: Annotated[onthefly.OnTheFlyQuery, Query()],
 ) -> Response:
@@ -228,8 +218,7 @@ async def image_content(
         use = OnTheFly(
             uow,
             transformer,
-            SignalledNotifications(uow, signals),
-            relay,
+            notifications,
             settings.topic_transform_requested,
             settings.onthefly_wait_seconds,
         )
@@ -261,12 +250,10 @@ async def remove_image(
     uow: UowDep,
     storage: StorageDep,
     settings: SettingsDep,
-    relay: RelayDep,
 ) -> Response:
     finished = await run_in_threadpool(
         delete_image, uow, storage, owner, image_id, settings.topic_image_events
     )
-    relay.wake()  # on the event loop: the relay's wake-up event is not thread-safe
     if finished:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     accepted = DeletionAccepted(id=image_id, status="deleting")

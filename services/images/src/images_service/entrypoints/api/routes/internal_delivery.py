@@ -14,9 +14,8 @@ from images_service.domain.errors import StillRendering, TransformationNotReady
 from images_service.entrypoints.api.content import serve_object
 from images_service.entrypoints.api.deps import (
     InternalCaller,
-    RelayDep,
+    NotificationsDep,
     SettingsDep,
-    SignalsDep,
     StorageDep,
     UowDep,
 )
@@ -44,8 +43,7 @@ async def delivered_image(
     uow: UowDep,
     storage: StorageDep,
     settings: SettingsDep,
-    relay: RelayDep,
-    signals: SignalsDep,
+    notifications: NotificationsDep,
     options: Annotated[list[str], Query(max_length=64)] = [],  # noqa: B006 (FastAPI copies it)
     extension: str | None = None,
     negotiated: str | None = None,
@@ -55,10 +53,8 @@ async def delivered_image(
     answer = await run_in_threadpool(
         answer_delivery, uow, delivery, settings.topic_transform_requested
     )
-    if answer.rendered:
-        relay.wake()
     transformation = await wait_until_finished(
-        uow, signals, answer.transformation, account_id, settings.delivery_wait_seconds
+        uow, notifications, answer.transformation, account_id, settings.delivery_wait_seconds
     )
     if not transformation.is_finished:
         raise StillRendering()

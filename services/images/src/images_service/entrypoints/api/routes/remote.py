@@ -10,14 +10,12 @@ from images_service.domain.address_policy import AddressPolicy
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
     LimitsDep,
-    RelayDep,
     SettingsDep,
     StorageDep,
     UowDep,
 )
 from images_service.entrypoints.api.schemas import ImagePublic
-from images_service.service_layer.images import EagerVariants, register_image
-from images_service.service_layer.presets import parse_preset_list
+from images_service.service_layer.registration import eager_variants, register_with_presets
 from images_service.service_layer.remote_fetch import FetchLimits, download
 from platform_common.openapi import error_responses
 
@@ -60,9 +58,8 @@ async def fetch_image(
     storage: StorageDep,
     limits: LimitsDep,
     settings: SettingsDep,
-    relay: RelayDep,
 ) -> ImagePublic:
-    eager = EagerVariants(parse_preset_list(body.presets), settings.topic_transform_requested)
+    eager = eager_variants(body.presets, settings.topic_transform_requested)  # before fetching
     fetch_limits = FetchLimits(
         max_bytes=limits.max_bytes,
         timeout_seconds=settings.fetch_timeout_seconds,
@@ -74,14 +71,17 @@ async def fetch_image(
     async with outbound_client(settings.fetch_timeout_seconds) as client:
         downloaded = await download(client, body.url, policy, system_resolver, fetch_limits)
     try:
-        image = await run_in_threadpool(
-            register_image, uow, storage, owner, downloaded.file, downloaded.filename, limits, eager
+        registered = await run_in_threadpool(
+            register_with_presets,
+            uow,
+            storage,
+            owner,
+            downloaded.file,
+            downloaded.filename,
+            limits,
+            eager,
         )
     finally:
         downloaded.file.close()
-    if eager.presets:
-        relay.wake()
-    response.headers["Location"] = f"/images/{image.id}"
-    with uow:
-        transformations = uow.transformations.of_image(image.id)
-    return ImagePublic.of(image, transformations, with_gps=True)  # the owner's own upload
+    response.headers["Location"] = f"/images/{registered.image.id}"
+    return ImagePublic.of(*registered, with_gps=True)  # the owner's own upload

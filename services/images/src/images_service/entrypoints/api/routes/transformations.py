@@ -12,7 +12,6 @@ from images_service.domain.transformation import Transformation
 from images_service.entrypoints.api.content import serve_object
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
-    RelayDep,
     SettingsDep,
     StorageDep,
     UowDep,
@@ -119,7 +118,6 @@ async def transform_image(
     owner: CurrentOwner,
     uow: UowDep,
     settings: SettingsDep,
-    relay: RelayDep,
 ) -> JSONResponse:
     if isinstance(body, PresetReference):
         spec = await run_in_threadpool(preset_spec, uow, owner, valid_name(body.preset))
@@ -131,10 +129,6 @@ async def transform_image(
         TransformationRequest(owner, image_id, spec),
         settings.topic_transform_requested,
     )
-    if new_work:
-        # On the event loop (the relay's wake-up event is not thread-safe): publish now
-        # rather than at the relay's next poll.
-        relay.wake()
     public = TransformationPublic.of(transformation)
     headers = {"Location": public.links["self"]}
     if cost is not None:

@@ -22,8 +22,7 @@ from images_service.service_layer.direct_uploads import (
     complete_direct_upload,
     start_direct_upload,
 )
-from images_service.service_layer.images import EagerVariants
-from images_service.service_layer.presets import parse_preset_list
+from images_service.service_layer.registration import eager_variants, with_transformations
 from platform_common.openapi import error_responses
 
 router = APIRouter(prefix="/images/uploads", tags=["uploads"])
@@ -94,11 +93,8 @@ def complete_upload(
     settings: SettingsDep,
     body: CompleteUploadRequest | None = None,
 ) -> ImagePublic:
-    names = parse_preset_list(body.presets if body else None)
-    eager = EagerVariants(names, settings.topic_transform_requested)
+    eager = eager_variants(body.presets if body else None, settings.topic_transform_requested)
     image, created = complete_direct_upload(uow, storage, owner, upload_id, limits, eager)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     response.headers["Location"] = f"/images/{image.id}"
-    with uow:
-        transformations = uow.transformations.of_image(image.id)
-    return ImagePublic.of(image, transformations, with_gps=True)  # the owner's own upload
+    return ImagePublic.of(*with_transformations(uow, image), with_gps=True)  # the owner's

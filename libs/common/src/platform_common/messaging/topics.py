@@ -1,4 +1,4 @@
-"""Creating the topics this service uses when they are missing (first boot of a fresh broker).
+"""Creating the topics a service uses when they are missing (first boot of a fresh broker).
 
 Production creates topics at deploy time; this only makes a bare local broker usable, and a
 consumer subscribed before its topic exists would otherwise idle until its next metadata refresh.

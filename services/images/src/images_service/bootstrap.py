@@ -1,0 +1,74 @@
+"""Builds every dependency of the images service once per process.
+
+The API (`entrypoints/api`) and the worker (`entrypoints/worker`) are built from the same
+`ImagesService`; they only adapt it, to HTTP and to the background loops respectively.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from images_service.adapters.memory import LargeRequests, bound_process_memory
+from images_service.adapters.object_storage import ObjectStorage
+from images_service.adapters.orm import start_mappers
+from images_service.adapters.transformer_client import TransformerClient
+from images_service.adapters.variant_notifications import VariantNotifications
+from images_service.config import Settings
+from images_service.service_layer.unit_of_work import ImagesUnitOfWork
+from images_service.webhooks.adapters.orm import start_mappers as start_webhook_mappers
+from images_service.webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
+from platform_common.db import make_engine, make_session_factory
+from platform_common.s3 import ensure_bucket, make_s3_client
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ImagesService:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    s3: Any  # boto3's S3 client (untyped)
+    storage: ObjectStorage
+    notifications: VariantNotifications
+    large_requests: LargeRequests
+    transformer: TransformerClient  # the one-hop on-the-fly render (the API's use)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "ImagesService":
+        bound_process_memory()
+        start_mappers()
+        start_webhook_mappers()
+        engine = make_engine(settings.database_url, settings.database_pool_size)
+        s3 = make_s3_client(settings)
+        return cls(
+            settings=settings,
+            engine=engine,
+            session_factory=make_session_factory(engine),
+            s3=s3,
+            storage=ObjectStorage(s3, settings.s3_bucket, make_s3_client(settings, public=True)),
+            notifications=VariantNotifications(engine),
+            large_requests=LargeRequests(),
+            transformer=TransformerClient(settings.transformer_url, settings.internal_api_token),
+        )
+
+    def new_uow(self) -> ImagesUnitOfWork:
+        # One per request or per handled message: a unit of work holds one session at a time.
+        return ImagesUnitOfWork(self.session_factory)
+
+    def new_webhooks_uow(self) -> WebhooksUnitOfWork:
+        return WebhooksUnitOfWork(self.session_factory)
+
+    def ensure_bucket(self) -> None:
+        try:
+            ensure_bucket(self.s3, self.settings.s3_bucket)
+        except Exception as exc:  # S3 down at boot: /ready says so; requests fail until it is back
+            log.warning("could not ensure bucket %s: %s", self.settings.s3_bucket, exc)
+
+    async def close(self) -> None:
+        await self.notifications.close()
+        await self.transformer.close()
+        self.engine.dispose()
