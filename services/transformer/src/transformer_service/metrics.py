@@ -21,7 +21,7 @@ WAITING = Gauge(
     "transformer_jobs_waiting", "Requests read and waiting for a fair share of the pool"
 )
 RETRIES = Counter("transformer_retries_total", "Retries of transient failures (storage)")
-# Consumer lag per partition: platform_common.messaging.subscriber.CONSUMER_LAG (group "transformer").
+# Consumer lag per partition: messaging.subscriber.CONSUMER_LAG (group "transformer").
 RENDERS = Counter(
     "transformer_renders_total",
     "Variants rendered (not answered from storage), by output format and operation",
