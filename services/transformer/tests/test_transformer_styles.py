@@ -12,8 +12,11 @@ import itertools
 
 import numpy as np
 import pytest
+import pyvips
 
 from platform_common.transform_spec import GREY_STYLES, STYLE_DESCRIPTIONS
+from transformer_service.domain.styles import STYLES as STYLE_FUNCTIONS
+from transformer_service.domain.styles.toolkit import LARGE_SIZE
 
 STYLES = tuple(STYLE_DESCRIPTIONS)
 METHODS = ("basic", "advanced", "artistic")
@@ -130,3 +133,26 @@ def test_styles_keep_the_size_and_drop_alpha(photo, transform, helpers) -> None:
     result = transform(photo("logo.png"), spec)  # RGBA
     assert (result.width, result.height) == (500, 500)
     assert helpers.decode(result.data).bands == 3
+
+
+@pytest.mark.parametrize(
+    ("style", "method"),
+    [("watercolor", "advanced"), ("watercolor", "artistic"), ("pastel", "artistic")],
+)
+def test_a_soft_style_on_a_large_photo_looks_as_rendered_at_full_size(
+    photo, helpers, style: str, method: str
+) -> None:
+    """A soft style renders a large photo at half size and scales back (for the cost target);
+    seen whole, that is the picture the full-size rendering gives. Two distinct styles differ by
+    more than MIN_STYLE_DIFFERENCE; the half-size rendering stays well under it."""
+    source = pyvips.Image.new_from_buffer(photo("coffee.png"), "")
+    large = source.resize((LARGE_SIZE + 1) / min(source.width, source.height)).copy_memory()
+    assert min(large.width, large.height) >= LARGE_SIZE
+    function = STYLE_FUNCTIONS[style][method]
+    half_size, full_size = function(large), function.__wrapped__(large)  # type: ignore[attr-defined]
+    assert (half_size.width, half_size.height) == (large.width, large.height)
+    difference = np.abs(
+        helpers.pixels(half_size.thumbnail_image(600)).astype(float)
+        - helpers.pixels(full_size.thumbnail_image(600)).astype(float)
+    )
+    assert difference.mean() < MIN_STYLE_DIFFERENCE / 3, difference.mean()

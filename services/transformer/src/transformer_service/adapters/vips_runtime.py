@@ -5,7 +5,7 @@ import os
 
 import pyvips
 
-from transformer_service.domain.operations.watermark import FONT, FONT_FILE
+from transformer_service.domain.operations.watermark_text import FONT, FONT_FILE
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from transformer_service.domain.loading import (
     probe,
 )
 from transformer_service.domain.operations import OperationContext, apply
-from transformer_service.domain.operations.geometry import finish_resize, thumbnail_options
+from transformer_service.domain.operations.resize import finish_resize, thumbnail_options
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,12 @@ image -> image (each style module defines `basic`, `advanced` and `artistic`).""
 
 import importlib
 import pkgutil
-from collections.abc import Callable
 
 import pyvips
 
 from platform_common.transform_spec import METHOD_DESCRIPTIONS
+from transformer_service.domain.styles.toolkit import StyleFunction
 
-StyleFunction = Callable[[pyvips.Image], pyvips.Image]
 _SHARED = {"toolkit"}  # the building blocks, not a style
 
 STYLES: dict[str, dict[str, StyleFunction]] = {

@@ -5,6 +5,9 @@ import pyvips
 
 from transformer_service.domain.styles import toolkit as kit
 
+# From this scale up (a short side of 2000 px), fine lines are drawn at half size.
+HALF_SIZE_SCALE = 2.0
+
 
 def _hatching(grey: pyvips.Image) -> pyvips.Image:
     """Thin diagonal hatch lines (0) where the photo is in deep shadow, white (255) elsewhere:
@@ -38,9 +41,15 @@ def advanced(image: pyvips.Image) -> pyvips.Image:
     scale = kit.scale_of(image)
     # Bold lines are wide: drawn on a half-size copy and scaled back, for a quarter of the work.
     half = grey.shrink(2, 2)
-    bold = kit.back_to(kit.dog_lines(half, 1.25 * scale, 40), grey)
-    fine = kit.dog_lines(grey, 1.0 * scale, 6)
-    lines = kit.curve(kit.shade(bold, fine), lambda x: np.where(x < 0.8, 0.0, 1.0))
+    bold = kit.dog_lines(half, 1.25 * scale, 40)
+    if scale < HALF_SIZE_SCALE:
+        soft = kit.shade(kit.back_to(bold, grey), kit.dog_lines(grey, 1.0 * scale, 6))
+    else:
+        # On a large image the fine lines are wide enough to draw at half size too: both meet
+        # there and are zoomed back once, without smoothing (a blur would thin the fine lines
+        # away before the threshold); the threshold leaves steps of two pixels, too small to see.
+        soft = kit.zoom_to(kit.shade(bold, kit.dog_lines(half, 0.5 * scale, 6)), grey)
+    lines = kit.curve(soft, lambda x: np.where(x < 0.8, 0.0, 1.0))
     return kit.as_grey((lines & _hatching(grey)).cast("uchar"))
 
 

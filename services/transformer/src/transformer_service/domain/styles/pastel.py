@@ -28,6 +28,7 @@ def advanced(image: pyvips.Image) -> pyvips.Image:
     return kit.as_srgb(chalk + kit.curve(tooth, lambda x: abs(x - 0.5) * 0.8))
 
 
+@kit.half_size_when_large
 def artistic(image: pyvips.Image) -> pyvips.Image:
     """Chalk with soft strokes along the outlines, sharpened."""
     chalk = _chalk(image, 0.35, 1.0, sharpen=0.6)

@@ -11,6 +11,7 @@ curves are lookup tables (maplut), and random texture has a fixed seed, so a sty
 deterministic: the same source and spec always give the same bytes, as content addressing requires.
 """
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -24,6 +25,10 @@ TILE = 256
 WIDE_SIGMA = 3.0
 NARROW_SIGMA = 1.5
 SEED = 15
+# From this short side up, a soft style is rendered at half size (see half_size_when_large).
+LARGE_SIZE = 2000
+
+StyleFunction = Callable[[pyvips.Image], pyvips.Image]
 
 
 def scale_of(image: pyvips.Image) -> float:
@@ -104,6 +109,23 @@ def back_to(small: pyvips.Image, like: pyvips.Image) -> pyvips.Image:
     zoomed = small.zoom(factor, factor) if factor > 1 else small
     zoomed = zoomed.embed(0, 0, like.width, like.height, extend="copy")
     return zoomed.gaussblur(factor / 2, precision="integer") if factor > 1 else zoomed
+
+
+def half_size_when_large(render: StyleFunction) -> StyleFunction:
+    """For a soft style (washes, chalk): on an image LARGE_SIZE px or more on its short side,
+    render it on a half-size copy and scale the result back once.
+
+    Stroke widths and radii follow scale_of, so the half-size rendering is the same picture with
+    half the pixels across; the soft look has nothing finer to lose, and the full-size passes of
+    three-band colour (the dearest thing a style does) come down to one scale back."""
+
+    @functools.wraps(render)
+    def rendered(image: pyvips.Image) -> pyvips.Image:
+        if min(image.width, image.height) < LARGE_SIZE:
+            return render(image)
+        return back_to(render(image.shrink(2, 2)), image)
+
+    return rendered
 
 
 def zoom_to(small: pyvips.Image, like: pyvips.Image) -> pyvips.Image:

@@ -27,6 +27,7 @@ def basic(image: pyvips.Image) -> pyvips.Image:
     return _washes(image, 1.5, 8)
 
 
+@kit.half_size_when_large
 def advanced(image: pyvips.Image) -> pyvips.Image:
     """Washes with paper texture and darker pigment pooled at the edges of each region."""
     washes = _washes(image, 1.2, 7, rims=True)
@@ -35,6 +36,7 @@ def advanced(image: pyvips.Image) -> pyvips.Image:
     return kit.as_srgb(kit.shade(washes, paper))
 
 
+@kit.half_size_when_large
 def artistic(image: pyvips.Image) -> pyvips.Image:
     """Washes under a loose pen outline, more saturated."""
     washes = _washes(image, 1.0, 9, saturation=1.25 * 1.2)

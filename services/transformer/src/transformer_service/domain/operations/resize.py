@@ -1,15 +1,10 @@
-"""Geometry: resize, crop, smart crop, rotate, flip, mirror.
-
-Sources are decoded with access="sequential" (top to bottom, streaming); an operation that reads
-pixels out of order (vertical flip, rotations, smart crop) first renders what came before into
-memory with copy_memory(), which is also the point where the pipeline becomes random access.
-"""
+"""Resize: the arguments of vips thumbnail, shared with the shrink-on-load first step of the
+pipeline, and the finish (`contain` padding, `cover` with a gravity)."""
 
 import pyvips
 
-from platform_common.transform_spec import Crop, Flip, Mirror, Resize, Rotate, SmartCrop
+from platform_common.transform_spec import Resize
 from transformer_service.domain.bands import background_for
-from transformer_service.domain.errors import InvalidOperation
 from transformer_service.domain.operations.context import OperationContext
 from transformer_service.domain.operations.framing import place_window
 from transformer_service.domain.operations.registry import implements
@@ -59,54 +54,3 @@ def finish_resize(image: pyvips.Image, op: Resize) -> pyvips.Image:
 def resize(image: pyvips.Image, op: Resize, context: OperationContext) -> pyvips.Image:
     width, options = thumbnail_options(op, image.width, image.height)
     return finish_resize(image.thumbnail_image(width, **options), op)
-
-
-@implements(Crop)
-def crop(image: pyvips.Image, op: Crop, context: OperationContext) -> pyvips.Image:
-    if op.gravity:
-        if op.width > image.width or op.height > image.height:
-            raise InvalidOperation(
-                f"crop {op.width}x{op.height} is larger than the "
-                f"{image.width}x{image.height} image; resize first or ask for a smaller crop"
-            )
-        return place_window(image, op.width, op.height, op.gravity, op.focus)
-    if op.x + op.width > image.width or op.y + op.height > image.height:
-        raise InvalidOperation(
-            f"crop {op.width}x{op.height} at ({op.x}, {op.y}) falls outside the "
-            f"{image.width}x{image.height} image"
-        )
-    return image.crop(op.x, op.y, op.width, op.height)
-
-
-@implements(SmartCrop)
-def smart_crop(image: pyvips.Image, op: SmartCrop, context: OperationContext) -> pyvips.Image:
-    if op.width > image.width or op.height > image.height:
-        raise InvalidOperation(
-            f"smart_crop {op.width}x{op.height} is larger than the "
-            f"{image.width}x{image.height} image; resize first or ask for a smaller crop"
-        )
-    gravity = "smart" if op.interesting == "attention" else "entropy"
-    return place_window(image, op.width, op.height, gravity)
-
-
-@implements(Rotate)
-def rotate(image: pyvips.Image, op: Rotate, context: OperationContext) -> pyvips.Image:
-    """Clockwise. Right angles are exact pixel moves; other angles fill the corners."""
-    angle = op.angle % 360
-    if angle == 0:
-        return image
-    if angle % 90 == 0:
-        return image.copy_memory().rot(f"d{int(angle)}")
-    image, pixel = background_for(image, op.background)
-    return image.copy_memory().rotate(angle, background=pixel)
-
-
-@implements(Flip)
-def flip(image: pyvips.Image, op: Flip, context: OperationContext) -> pyvips.Image:
-    """Upside down: the last row first, hence the copy to memory."""
-    return image.copy_memory().flipver()
-
-
-@implements(Mirror)
-def mirror(image: pyvips.Image, op: Mirror, context: OperationContext) -> pyvips.Image:
-    return image.fliphor()

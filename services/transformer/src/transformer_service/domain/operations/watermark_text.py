@@ -1,7 +1,4 @@
-"""Text and image watermarks, composited at one of nine positions.
-
-Compositing touches only the mark's rectangle: pixels elsewhere come out bit-identical.
-"""
+"""Text watermark: the text rendered as a coverage mask, coloured, composited (see compositing)."""
 
 import html
 import math
@@ -9,38 +6,15 @@ from pathlib import Path
 
 import pyvips
 
-from platform_common.transform_spec import WatermarkImage, WatermarkText, colour_rgba
-from transformer_service.domain.bands import has_alpha, to_srgb, with_alpha
-from transformer_service.domain.errors import InvalidOperation, TransformError
-from transformer_service.domain.loading import load_thumbnail, probe
+from platform_common.transform_spec import WatermarkText, colour_rgba
+from transformer_service.domain.errors import InvalidOperation
+from transformer_service.domain.operations.compositing import composite, fit_within
 from transformer_service.domain.operations.context import OperationContext
 from transformer_service.domain.operations.registry import implements
 
 FONT = "DejaVu Sans Bold"
 # Debian's fonts-dejavu-core; when present it is used directly instead of asking fontconfig.
 FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-
-
-def place(position: str, base: pyvips.Image, mark: pyvips.Image, margin: int) -> tuple[int, int]:
-    """Top-left corner of `mark` on `base` for a position such as "bottom_right"."""
-    free_x, free_y = base.width - mark.width, base.height - mark.height
-    x = margin if "left" in position else free_x - margin if "right" in position else free_x // 2
-    vertical = position.split("_")[0]
-    y = margin if vertical == "top" else free_y - margin if vertical == "bottom" else free_y // 2
-    return max(0, min(x, free_x)), max(0, min(y, free_y))
-
-
-def composite(base: pyvips.Image, mark: pyvips.Image, position: str, margin: int) -> pyvips.Image:
-    """Blend an sRGBA mark over the base; the base keeps its band count."""
-    base = to_srgb(base)
-    x, y = place(position, base, mark, margin)
-    blended = base.composite2(mark, "over", x=x, y=y)
-    return blended if has_alpha(base) else blended.extract_band(0, n=3)
-
-
-def fit_within(mark: pyvips.Image, width: int, height: int) -> pyvips.Image:
-    scale = min(1.0, width / mark.width, height / mark.height)
-    return mark if scale >= 1.0 else mark.resize(scale)
 
 
 def fitting_font_size(op: WatermarkText, room_w: int, room_h: int) -> int:
@@ -85,22 +59,3 @@ def watermark_text(
     ink = (mask.new_from_image([red, green, blue])).copy(interpretation="srgb")
     coverage = (mask * (op.opacity * alpha / 255)).cast("uchar")
     return composite(image, ink.bandjoin(coverage), op.position, op.margin)
-
-
-@implements(WatermarkImage)
-def watermark_image(
-    image: pyvips.Image, op: WatermarkImage, context: OperationContext
-) -> pyvips.Image:
-    mark_source, limits = context.asset(str(op.image_id)), context.limits
-    try:
-        probe(mark_source, limits)
-    except TransformError as exc:
-        raise InvalidOperation(f"the watermark image cannot be used: {exc.message}") from exc
-    width = max(1, round(image.width * op.scale))
-    mark = load_thumbnail(mark_source, width, height=image.height, size="both")
-    mark = fit_within(with_alpha(to_srgb(mark)), image.width, image.height)
-    colour, alpha = mark.extract_band(0, n=3), mark.extract_band(3)
-    faded = (alpha * op.opacity).cast("uchar")
-    return composite(
-        image, colour.bandjoin(faded).copy(interpretation="srgb"), op.position, op.margin
-    )
