@@ -46,8 +46,6 @@ class Measured:
     bytes_thumbor: list[int] = field(default_factory=list)
     async_ms: list[float] = field(default_factory=list)
     async_overhead_ms: list[float] = field(default_factory=list)
-    # The transformer's own part (its handler: S3 read, render, S3 write), from the event.
-    async_handler_ms: list[float] = field(default_factory=list)
     async_raw_ms: list[float] = field(default_factory=list)
     idle_cpu_per_s: float = 0.0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
@@ -231,7 +229,6 @@ def _async(
                 latency = (time.perf_counter() - started) * 1000
                 m.async_ms.append(latency)
                 m.async_overhead_ms.append(latency - pipeline_ms)
-                m.async_handler_ms.append(float(event.get("duration_ms") or 0))
                 m.async_raw_ms.append(pipeline_ms)
 
 
