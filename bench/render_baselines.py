@@ -1,7 +1,8 @@
 """The render benchmark's two baselines and its photos.
 
 - raw pyvips in this process: the least code libvips needs for "resize to 800 px wide, WebP q80"
-  with the encoder settings the transformer uses (ICC kept, everything else stripped), on one
+  with the encoder settings the transformer uses (ICC kept, everything else stripped; the WebP
+  effort and preset of its defaults, on the fly or queued as the platform's request is), on one
   libvips thread, as each of the transformer's pool processes runs;
 - Thumbor from PyPI: its file loader over a directory of the same photos, no storage and no
   result storage (every request is a new render), on loopback, one process per core.
@@ -13,13 +14,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
 import pyvips
+
+from transformer_service.config import Settings as TransformerSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # the e2e photo kit: one set of photos
@@ -61,12 +65,21 @@ def with_comment(data: bytes, comment: str) -> bytes:
     return data[:2] + b"\xff\xfe" + (len(text) + 2).to_bytes(2, "big") + text + data[2:]
 
 
-def raw_pyvips(data: bytes) -> bytes:
+def _default(setting: str) -> Any:
+    return TransformerSettings.model_fields[setting].default
+
+
+# The transformer's WebP settings (its defaults): a client waiting on the fly, a queued request.
+WEBP_ON_THE_FLY = {"effort": _default("webp_effort_on_the_fly"), "preset": _default("webp_preset")}
+WEBP_QUEUED = {"effort": _default("webp_effort"), "preset": _default("webp_preset")}
+
+
+def raw_pyvips(data: bytes, webp: Mapping[str, Any] = WEBP_ON_THE_FLY) -> bytes:
     image = pyvips.Image.thumbnail_buffer(
         data, WIDTH, height=10_000_000, option_string="fail_on=truncated"
     )
-    webp: bytes = image.webpsave_buffer(Q=QUALITY, keep="icc")
-    return webp
+    encoded: bytes = image.webpsave_buffer(Q=QUALITY, keep="icc", **webp)
+    return encoded
 
 
 def _free_port() -> int:
@@ -150,18 +163,39 @@ def thumbor(files: dict[str, bytes], processes: int) -> Iterator[Thumbor]:
             psutil.wait_procs(children, timeout=10)
 
 
-def avif_efforts(
-    sources: list[Photo], efforts: tuple[int, ...] = (0, 2, 4)
+def _efforts(
+    sources: list[Photo], efforts: tuple[int, ...], save: Callable[[pyvips.Image, int], bytes]
 ) -> dict[int, tuple[float, int]]:
-    """Encoder CPU seconds and bytes for the 800 px AVIFs of all photos, per libvips effort
-    (the transformer's settings: AVIF_EFFORT_ON_THE_FLY, AVIF_EFFORT), one libvips thread."""
+    """Encoder CPU seconds and bytes for the 800 px results of all photos, per effort, on one
+    libvips thread (the resize is done once, outside the timing)."""
     cpu = dict.fromkeys(efforts, 0.0)
     size = dict.fromkeys(efforts, 0)
     for photo in sources:
         image = pyvips.Image.thumbnail_buffer(photo.data, WIDTH, height=10_000_000).copy_memory()
         for effort in efforts:
             started = time.process_time()
-            data = image.heifsave_buffer(compression="av1", effort=effort, keep="icc")
+            data = save(image, effort)
             cpu[effort] += time.process_time() - started
             size[effort] += len(data)
     return {effort: (cpu[effort], size[effort]) for effort in efforts}
+
+
+def avif_efforts(sources: list[Photo]) -> dict[int, tuple[float, int]]:
+    """AVIF at the transformer's efforts (AVIF_EFFORT_ON_THE_FLY, AVIF_EFFORT) and 4."""
+    return _efforts(
+        sources,
+        (0, 2, 4),
+        lambda image, effort: image.heifsave_buffer(compression="av1", effort=effort, keep="icc"),
+    )
+
+
+def webp_efforts(sources: list[Photo]) -> dict[int, tuple[float, int]]:
+    """WebP q80 at the transformer's efforts (WEBP_EFFORT_ON_THE_FLY, WEBP_EFFORT) and 0."""
+    preset = WEBP_QUEUED["preset"]
+    return _efforts(
+        sources,
+        (0, 2, 4),
+        lambda image, effort: image.webpsave_buffer(
+            Q=QUALITY, effort=effort, preset=preset, keep="icc"
+        ),
+    )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyvips
 
-from bench.render_baselines import Photo, avif_efforts, photos, thumbor, with_comment
+from bench.render_baselines import Photo, avif_efforts, photos, thumbor, webp_efforts, with_comment
 from bench.render_measure import Measured, PlatformProbe, measure_all
 from bench.render_report import write_chart, write_markdown
 
@@ -73,6 +73,7 @@ def main() -> int:
         measured.memory_end = probe.memory_mb()
         gateway.close()
     measured.avif = avif_efforts(sources)
+    measured.webp = webp_efforts(sources)
     measured.sources = [(p.name, p.megapixels, len(p.data)) for p in sources]
     measured.cores = CORES
     measured.run_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

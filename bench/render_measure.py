@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import psutil
 
-from bench.render_baselines import QUALITY, WIDTH, Photo, Thumbor, raw_pyvips
+from bench.render_baselines import QUALITY, WEBP_QUEUED, WIDTH, Photo, Thumbor, raw_pyvips
 
 SERVICES = ("gateway", "auth", "images", "transformer")
 INFRA = ("postgres", "kafka", "s3", "redis")
@@ -52,6 +52,7 @@ class Measured:
     memory_end: dict[str, float] = field(default_factory=dict)
     sources: list[tuple[str, float, int]] = field(default_factory=list)
     avif: dict[int, tuple[float, int]] = field(default_factory=dict)  # effort -> (CPU s, bytes)
+    webp: dict[int, tuple[float, int]] = field(default_factory=dict)  # effort -> (CPU s, bytes)
     cores: int = 0
     run_at: str = ""
     load_average: float = 0.0
@@ -109,11 +110,11 @@ class PlatformProbe:
         return client.get(f"/images/{image_id}/content?{QUERY}")
 
 
-def _raw(probe: PlatformProbe, data: bytes) -> tuple[float, float, Any]:
+def _raw(probe: PlatformProbe, data: bytes, **webp: Any) -> tuple[float, float, Any]:
     probe.sampling.clear()
     time.sleep(0.06)  # a sample in progress finishes first
     try:
-        return _timed(lambda: raw_pyvips(data))
+        return _timed(lambda: raw_pyvips(data, **webp))
     finally:
         probe.sampling.set()
 
@@ -218,7 +219,7 @@ def _async(
     with user.live() as feed:
         for index, ids in enumerate(rounds):
             for photo, image_id in zip(sources, ids, strict=True):
-                pipeline_ms, _, _ = _raw(probe, photo.data)
+                pipeline_ms, _, _ = _raw(probe, photo.data, webp=WEBP_QUEUED)
                 started = time.perf_counter()
                 answer = user.transform(image_id, SPEC)
                 tid = str(answer.json()["id"])

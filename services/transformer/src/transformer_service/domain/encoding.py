@@ -16,10 +16,13 @@ Keep = pyvips.enums.ForeignKeep
 class EncoderSettings:
     """CPU the encoders may spend for smaller files (libvips `effort`). AVIF is the slow one:
     at effort 0 (imgproxy's default speed 9) a large AVIF is several times faster to make than
-    at 4, for files a few percent larger. On-the-fly renders use the fast settings."""
+    at 4, for files a few percent larger. On-the-fly renders use the fast settings. WebP's
+    preset tunes libwebp's filters for the kind of picture ("photo": the platform's usual
+    input, about 1% smaller than "default" at the same quality and effort)."""
 
     avif_effort: int = 2
     webp_effort: int = 4
+    webp_preset: str = "photo"
 
 
 def keep_flags(options: OutputOptions) -> int:
@@ -62,7 +65,11 @@ def save(image: pyvips.Image, fmt: str, options: OutputOptions, encoder: Encoder
             )
         case "webp":
             return image.webpsave_buffer(
-                Q=quality, lossless=options.lossless, effort=encoder.webp_effort, keep=keep
+                Q=quality,
+                lossless=options.lossless,
+                effort=encoder.webp_effort,
+                preset=encoder.webp_preset,
+                keep=keep,
             )
         case "avif":
             return image.heifsave_buffer(

@@ -34,7 +34,9 @@ class Encoders:
     """Encoder effort for queued requests, and for a client waiting on the fly (fast)."""
 
     queued: EncoderSettings = field(default_factory=EncoderSettings)
-    on_the_fly: EncoderSettings = field(default_factory=lambda: EncoderSettings(avif_effort=0))
+    on_the_fly: EncoderSettings = field(
+        default_factory=lambda: EncoderSettings(avif_effort=0, webp_effort=2)
+    )
 
 
 @dataclass(frozen=True)
