@@ -8,6 +8,9 @@ from botocore.exceptions import ClientError
 
 from platform_common.settings import S3Settings
 
+# Seconds to connect to S3 and to wait for its next bytes, for every client of the platform.
+CONNECT_TIMEOUT, READ_TIMEOUT = 5, 30
+
 
 def make_s3_client(settings: S3Settings, *, public: bool = False) -> Any:
     """A client; `public=True` signs URLs for the address clients see (presigned URLs)."""
@@ -22,8 +25,8 @@ def make_s3_client(settings: S3Settings, *, public: bool = False) -> Any:
             s3={"addressing_style": "path"},
             signature_version="s3v4",
             retries={"max_attempts": 3, "mode": "standard"},
-            connect_timeout=5,
-            read_timeout=30,
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
             max_pool_connections=32,
         ),
     )

@@ -1,18 +1,17 @@
 """What runs inside a libvips pool process: reading the task's objects from S3 itself (through a
 bounded LRU cache of recent sources, by size) and running the pipeline.
 
-Each process has its own S3 client and cache, made once by the pool's initializer, so nothing
-large crosses the process boundary but the encoded result. A crash or a hang takes down this
-process only; its cache goes with it.
+Each process has its own S3 reader (one signed GET per source, see source_reader) and cache,
+made once by the pool's initializer, so nothing large crosses the process boundary but the
+encoded result. A crash or a hang takes down this process only; its cache goes with it.
 """
 
 from dataclasses import dataclass
 
 from cachetools import LRUCache
 
-from platform_common.s3 import make_s3_client
 from platform_common.settings import S3Settings
-from transformer_service.adapters.storage import ObjectStore
+from transformer_service.adapters.source_reader import SourceReader
 from transformer_service.adapters.vips_runtime import configure_libvips
 from transformer_service.domain.pipeline import Rendered
 from transformer_service.domain.render_task import RenderTask, render
@@ -29,7 +28,7 @@ class WorkerStorage:
 
 class _Sources:
     def __init__(self, storage: WorkerStorage) -> None:
-        self.store = ObjectStore(make_s3_client(storage.s3), storage.bucket)
+        self.store = SourceReader(storage.s3, storage.bucket)
         self.cache: LRUCache[str, bytes] = LRUCache(storage.cache_bytes, getsizeof=len)
 
     def read(self, key: str) -> bytes:
@@ -46,7 +45,7 @@ _sources: _Sources | None = None
 
 
 def start_worker(threads: int, storage: WorkerStorage | None) -> None:
-    """The pool's initializer: libvips configured, the S3 client and the cache made once."""
+    """The pool's initializer: libvips configured, the S3 reader and the cache made once."""
     global _sources  # one per process by design: the process is the unit of isolation
     configure_libvips(threads)
     _sources = _Sources(storage) if storage is not None else None

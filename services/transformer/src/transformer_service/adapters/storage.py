@@ -38,7 +38,7 @@ class ObjectStore:
         await asyncio.to_thread(self.client.head_bucket, Bucket=self.bucket)
 
     def read(self, key: str) -> bytes:
-        """Blocking: for the pool's processes, which read their own sources."""
+        """Blocking: the body of `get` (the pool processes read with SourceReader)."""
         try:
             body: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
             return body
