@@ -17,21 +17,15 @@ from collections.abc import AsyncIterator
 import pyvips
 
 log = logging.getLogger(__name__)
-M_ARENA_MAX = -8  # glibc's mallopt parameter numbers
-M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8  # glibc's mallopt parameter number
 ARENAS = 2
-# Blocks from this size up get pages of their own, returned the moment they are freed. Left to
-# itself glibc raises the threshold to the largest block freed so far (up to 32 MB), after which
-# an upload's multi-megabyte buffers land in the arenas and stay in RSS after the request.
-MMAP_THRESHOLD_BYTES = 256 * 1024
 
 _libc: ctypes.CDLL | None = None
 
 
 def bound_process_memory() -> None:
-    """Once at start-up, before the thread pool spins up: at most ARENAS malloc arenas, a fixed
-    mmap threshold, and no libvips operation cache (this process only reads headers and makes
-    one tiny thumbnail per upload, never of the same image twice)."""
+    """Once at start-up, before the thread pool spins up: at most ARENAS malloc arenas, and no
+    libvips operation cache (this process only reads headers, never the same image twice)."""
     global _libc
     pyvips.cache_set_max(0)
     pyvips.cache_set_max_mem(0)
@@ -41,7 +35,6 @@ def bound_process_memory() -> None:
     try:
         _libc = ctypes.CDLL(name)
         _libc.mallopt(M_ARENA_MAX, ARENAS)
-        _libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to tune
         _libc = None
 
