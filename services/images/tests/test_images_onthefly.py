@@ -92,3 +92,54 @@ async def test_bad_variant_parameters_are_422_naming_them(client, user, uploaded
 
     assert response.status_code == 422
     assert parameter in response.json()["error"]["message"]
+
+
+async def _stored(client, user, image, send_event, settings, s3, wait_until):
+    """A variant of `image` made and stored; returns its URL and its first 200."""
+    url = f"/images/{image['id']}/content?w=20&format=webp&q=70"
+    pending = await client.get(url, headers=user.headers)
+    assert pending.status_code == 202
+    await _complete(send_event, settings, s3, user, image["id"], pending.json())
+
+    async def served():
+        response = await client.get(url, headers=user.headers)
+        return response if response.status_code == 200 else None
+
+    return url, await wait_until(served)
+
+
+async def test_a_stored_variant_is_served_again_and_revalidated_by_its_etag(
+    client, user, uploaded, images_settings, send_event, s3, wait_until
+):
+    image = await uploaded(user)
+    url, first = await _stored(client, user, image, send_event, images_settings, s3, wait_until)
+
+    again = await client.get(url, headers=user.headers)
+    conditional = await client.get(
+        url, headers={**user.headers, "If-None-Match": first.headers["etag"]}
+    )
+
+    assert again.status_code == 200
+    assert again.content == first.content == b"webp-variant"
+    assert again.headers["etag"] == first.headers["etag"]
+    assert again.headers["cache-control"] == "private, max-age=31536000, immutable"
+    assert conditional.status_code == 304
+    assert conditional.content == b""
+    assert conditional.headers["etag"] == first.headers["etag"]
+    assert conditional.headers["cache-control"] == "private, max-age=31536000, immutable"
+
+
+async def test_a_stored_variant_is_refused_to_others_and_as_soon_as_its_image_is_deleted(
+    client, user, make_user, uploaded, images_settings, send_event, s3, wait_until
+):
+    image = await uploaded(user)
+    url, _ = await _stored(client, user, image, send_event, images_settings, s3, wait_until)
+    stranger = make_user()
+
+    refused = await client.get(url, headers=stranger.headers)
+    deleted = await client.delete(f"/images/{image['id']}", headers=user.headers)
+    after = await client.get(url, headers=user.headers)
+
+    assert refused.status_code == 404
+    assert deleted.status_code == 204
+    assert after.status_code == 404

@@ -15,6 +15,7 @@ from images_service.adapters.memory import LargeRequests, bound_process_memory
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.adapters.orm import start_mappers
 from images_service.adapters.transformer_client import TransformerClient
+from images_service.adapters.variant_bytes import VariantBytes
 from images_service.adapters.variant_notifications import VariantNotifications
 from images_service.config import Settings
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
@@ -36,6 +37,7 @@ class ImagesService:
     notifications: VariantNotifications
     large_requests: LargeRequests
     transformer: TransformerClient  # the one-hop on-the-fly render (the API's use)
+    variant_bytes: VariantBytes  # small finished variants, served from memory (the API's use)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ImagesService":
@@ -53,6 +55,9 @@ class ImagesService:
             notifications=VariantNotifications(engine),
             large_requests=LargeRequests(),
             transformer=TransformerClient(settings.transformer_url, settings.internal_api_token),
+            variant_bytes=VariantBytes(
+                settings.variant_bytes_cache_bytes, settings.variant_bytes_cache_max_item_bytes
+            ),
         )
 
     def new_uow(self) -> ImagesUnitOfWork:

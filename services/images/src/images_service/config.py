@@ -33,6 +33,11 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings,
     # streaming them through this service (offloads bandwidth to S3 when clients can reach it).
     content_via_redirect: bool = False
     presigned_get_expiry_seconds: int = Field(default=300, ge=10, le=7 * 24 * 3600)
+    # Finished variants up to the item size are kept in this process's memory, least recently
+    # used evicted past the total (bytes; 0 turns it off): a repeated request for one skips the
+    # S3 read. Content-addressed, so never stale; ownership is still checked on every request.
+    variant_bytes_cache_bytes: int = Field(default=16 * MEGABYTE, ge=0)
+    variant_bytes_cache_max_item_bytes: int = Field(default=512 * 1024, ge=0)
 
     # On-the-fly variants wait this long for the transformer before answering 202.
     onthefly_wait_seconds: float = Field(default=10.0, ge=0.0, le=60.0)

@@ -10,7 +10,6 @@ through pillow-heif, as in the transformer (the bundled libvips has no HEVC deco
 from typing import BinaryIO
 
 import blurhash
-import pillow_heif
 import pyvips
 from PIL import Image
 
@@ -43,6 +42,10 @@ def _vips_thumbnail(file: BinaryIO) -> Image.Image:
 
 
 def _hevc_thumbnail(file: BinaryIO) -> Image.Image:
+    # Imported on the first HEVC upload: libheif and its codecs cost this process ~2.5 MB,
+    # held for good, where most uploads are JPEG, PNG or WebP.
+    import pillow_heif
+
     file.seek(0)
     heif = pillow_heif.open_heif(file.read(), convert_hdr_to_8bit=True)
     image = heif.to_pillow()

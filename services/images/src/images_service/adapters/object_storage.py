@@ -109,6 +109,17 @@ class ObjectStorage:
             raise
         return OpenedObject(response["Body"], int(response["ContentLength"]))
 
+    def read(self, key: str) -> bytes | None:
+        """A small object's bytes, whole (None when missing): one call, no chunking."""
+        opened = self.open(key)
+        if opened is None:
+            return None
+        try:
+            data: bytes = opened.body.read()
+        finally:
+            opened.body.close()
+        return data
+
     def delete(self, keys: Iterable[str]) -> None:
         batch = [{"Key": key} for key in dict.fromkeys(keys)]
         for start in range(0, len(batch), 1000):  # the S3 API's per-call limit

@@ -5,8 +5,11 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from images_service.adapters.object_storage import ObjectStorage
+from images_service.adapters.variant_bytes import VariantBytes
 from images_service.config import Settings
 from images_service.domain.errors import ContentGone
+from images_service.domain.transformation import Transformation
+from platform_common.transform_spec import MEDIA_TYPES
 
 # Content behind an id never changes, so clients may keep it for a year without asking again.
 IMMUTABLE = "private, max-age=31536000, immutable"
@@ -51,3 +54,28 @@ async def serve_object(
         raise ContentGone()
     headers["Content-Length"] = str(opened.size)
     return StreamingResponse(opened.chunks(), media_type=media_type, headers=headers)
+
+
+async def serve_variant(
+    request: Request,
+    storage: ObjectStorage,
+    cache: VariantBytes,
+    settings: Settings,
+    transformation: Transformation,
+) -> Response:
+    """A finished variant: small ones whole from memory (read from storage once), others
+    streamed. Only call this once the caller's ownership of the variant has been checked."""
+    key, etag = transformation.variant_key, transformation.etag
+    media_type = MEDIA_TYPES.get(transformation.result_format or "", "application/octet-stream")
+    small = cache.fits(transformation.result_bytes)
+    if not small or settings.content_via_redirect or etag_matches(request, etag):
+        return await serve_object(
+            request, storage, settings, key=key, media_type=media_type, etag=etag
+        )
+    data = cache.get(key)
+    if data is None:
+        data = await run_in_threadpool(storage.read, key)
+        if data is None:
+            raise ContentGone()
+        cache.put(key, data)
+    return Response(data, media_type=media_type, headers={"ETag": etag, "Cache-Control": IMMUTABLE})

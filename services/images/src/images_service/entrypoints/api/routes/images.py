@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from images_service.entrypoints.api import onthefly
-from images_service.entrypoints.api.content import serve_object
+from images_service.entrypoints.api.content import serve_object, serve_variant
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
     LargeRequestsDep,
@@ -20,6 +20,7 @@ from images_service.entrypoints.api.deps import (
     StorageDep,
     TransformerDep,
     UowDep,
+    VariantBytesDep,
 )
 from images_service.entrypoints.api.schemas import (
     DeletionAccepted,
@@ -35,6 +36,7 @@ from images_service.service_layer.images import get_image, get_owned_image, list
 from images_service.service_layer.onthefly import OnTheFly, variant
 from images_service.service_layer.presets import parse_preset_list
 from images_service.service_layer.registration import eager_variants, register_with_presets
+from images_service.service_layer.stored_variants import stored_variant
 from platform_common.openapi import error_responses
 from platform_common.transform_spec import MEDIA_TYPES
 
@@ -211,10 +213,14 @@ async def image_content(
     settings: SettingsDep,
     notifications: NotificationsDep,
     transformer: TransformerDep,
+    variant_bytes: VariantBytesDep,
     params: Annotated[onthefly.OnTheFlyQuery, Query()],
 ) -> Response:
     spec = await run_in_threadpool(onthefly.spec_of, params, uow, owner)
     if spec is not None:
+        stored = await run_in_threadpool(stored_variant, uow, owner, image_id, spec)
+        if stored is not None:  # the common case: a variant made before, served as it is
+            return await serve_variant(request, storage, variant_bytes, settings, stored)
         use = OnTheFly(
             uow,
             transformer,

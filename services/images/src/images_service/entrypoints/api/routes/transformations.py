@@ -9,12 +9,13 @@ from pydantic import Discriminator, Tag
 from starlette.concurrency import run_in_threadpool
 
 from images_service.domain.transformation import Transformation
-from images_service.entrypoints.api.content import serve_object
+from images_service.entrypoints.api.content import serve_variant
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
     SettingsDep,
     StorageDep,
     UowDep,
+    VariantBytesDep,
 )
 from images_service.entrypoints.api.routes.images import IMAGE_BYTES, ImageId
 from images_service.entrypoints.api.schemas import PresetReference, TransformationPublic
@@ -29,7 +30,7 @@ from images_service.service_layer.transformations import (
 )
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.openapi import error_responses
-from platform_common.transform_spec import MEDIA_TYPES, TransformSpec
+from platform_common.transform_spec import TransformSpec
 from platform_common.transform_spec.cost import COST_HEADER, JobCost
 
 router = APIRouter(prefix="/images/{image_id}", tags=["transformations"])
@@ -179,13 +180,7 @@ async def transformation_content(
     uow: UowDep,
     storage: StorageDep,
     settings: SettingsDep,
+    variant_bytes: VariantBytesDep,
 ) -> Response:
     transformation = await run_in_threadpool(ready_result, uow, owner, image_id, transformation_id)
-    return await serve_object(
-        request,
-        storage,
-        settings,
-        key=transformation.variant_key,
-        media_type=MEDIA_TYPES.get(transformation.result_format or "", "application/octet-stream"),
-        etag=transformation.etag,
-    )
+    return await serve_variant(request, storage, variant_bytes, settings, transformation)
