@@ -7,15 +7,14 @@ every request, so a deleted image or another user's is refused as if nothing wer
 """
 
 import threading
-from collections import OrderedDict
+
+from cachetools import LRUCache
 
 
 class VariantBytes:
     def __init__(self, max_bytes: int, max_item_bytes: int) -> None:
-        self.max_bytes = max_bytes
         self.max_item_bytes = min(max_item_bytes, max_bytes)
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
+        self._entries: LRUCache[str, bytes] = LRUCache(max_bytes, getsizeof=len)
         self._lock = threading.Lock()  # used from the event loop and the thread pool
 
     def fits(self, size: int | None) -> bool:
@@ -23,23 +22,13 @@ class VariantBytes:
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
-            data = self._entries.get(key)
-            if data is not None:
-                self._entries.move_to_end(key)
-            return data
+            return self._entries.get(key)
 
     def put(self, key: str, data: bytes) -> None:
-        if not self.fits(len(data)):
-            return
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = data
-            self._size += len(data)
-            while self._size > self.max_bytes:
-                _, evicted = self._entries.popitem(last=False)
-                self._size -= len(evicted)
+        if self.fits(len(data)):
+            with self._lock:
+                self._entries[key] = data
 
     @property
     def size(self) -> int:
-        return self._size
+        return int(self._entries.currsize)
