@@ -164,6 +164,15 @@ async def test_live_endpoints_need_a_token(live_gateway: Any) -> None:
     assert denied.value.response.status_code == 401
 
 
+async def _once_caught_up(http: httpx.AsyncClient, url: str, status: str) -> dict[str, Any]:
+    for _ in range(100):
+        shown: dict[str, Any] = (await http.get(url)).json()
+        if shown["status"] == status:
+            break
+        await asyncio.sleep(0.05)
+    return shown
+
+
 async def test_a_real_transformation_is_pushed_to_its_owner(
     gateway_url: str,
     gateway_metrics_url: str,
@@ -196,8 +205,10 @@ async def test_a_real_transformation_is_pushed_to_its_owner(
             if event["type"] == "TransformSucceeded":
                 break
         # The public shape, as GET answers it, with a link to the result and no internal key.
-        shown = (await http.get(accepted.json()["links"]["self"])).json()
+        # GET reads images' copy, written by its own consumer of the same event: it may trail
+        # the push by a few milliseconds, so it is read until it has caught up.
         pushed = event["data"]
+        shown = await _once_caught_up(http, accepted.json()["links"]["self"], pushed["status"])
         assert set(pushed) <= set(shown), set(pushed) - set(shown)
         for field in ("id", "image_id", "status", "result", "error", "links"):
             assert pushed[field] == shown[field], field

@@ -20,11 +20,15 @@ def trace_headers(envelope: Envelope) -> list[tuple[str, bytes]]:
 
 def make_producer(bootstrap_servers: str, **overrides: object) -> AIOKafkaProducer:
     # acks=all + idempotence: a message acknowledged to us is durably in the log exactly once.
+    # No linger: every message is on a user's critical path (the relay's transform requests), a
+    # batch is sent whole anyway (send_all queues it all before awaiting), and messages queued
+    # while a send is in flight still share the next request (5 ms of linger made the relay's
+    # send-to-ack ~9 ms instead of ~3 ms on every transform request).
     options: dict[str, object] = {
         "bootstrap_servers": bootstrap_servers,
         "acks": "all",
         "enable_idempotence": True,
-        "linger_ms": 5,
+        "linger_ms": 0,
         "request_timeout_ms": 15000,
     }
     options.update(overrides)
