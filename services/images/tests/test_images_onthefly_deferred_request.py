@@ -7,6 +7,7 @@ The transformer here is a small ASGI app behind the real TransformerClient (its 
 swapped), standing in for the transformer's /internal/render.
 """
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -20,6 +21,7 @@ from images_service.entrypoints.api.deps import get_transformer
 from platform_common.events import TransformRequested, TransformSucceeded
 
 QUERY = "w=20&format=webp&q=70"
+RELAY_POLL_SECONDS = 0.5  # OutboxRelay's default poll interval
 
 
 def render_endpoint(status_code: int) -> FastAPI:
@@ -70,7 +72,9 @@ async def test_a_one_hop_render_publishes_no_request_once_its_success_is_recorde
     [transformation] = (await client.get(f"/images/{image['id']}", headers=user.headers)).json()[
         "transformations"
     ]
-    # Committed with the row (a crash from here on still gets it published), but not yet due.
+    # Committed with the row (a crash from here on still gets it published), but not yet due:
+    # the relay (polling every half second) leaves it alone.
+    await asyncio.sleep(2 * RELAY_POLL_SECONDS)
     assert deferred_rows(sql, transformation["id"]) == [(None, True)]
 
     await send_event(
