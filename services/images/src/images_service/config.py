@@ -41,6 +41,11 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings,
 
     # On-the-fly variants wait this long for the transformer before answering 202.
     onthefly_wait_seconds: float = Field(default=10.0, ge=0.0, le=60.0)
+    # A new on-the-fly variant's TransformRequested waits this long in the outbox while the
+    # transformer renders it in one hop; withdrawn when it finishes, published (to Kafka, the
+    # path that always works) only if it has not by then, or at once if the render call fails.
+    # Longer than the wait plus the time its Succeeded takes to be recorded.
+    onthefly_request_grace_seconds: float = Field(default=60.0, gt=0.0, le=3600.0)
     # The transformer's web address (its internal render endpoint): a new on-the-fly variant is
     # rendered there in one hop, its bytes answered before they are stored. Empty: the request
     # goes through Kafka only and the answer waits for the stored result.

@@ -21,6 +21,7 @@ from images_service.domain.transformation import Transformation
 from images_service.domain.upload import Upload
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.events import Envelope, Event
+from platform_common.messaging.outbox import Deferral
 
 
 class FakeImageRepository:
@@ -221,7 +222,9 @@ class FakeUnitOfWork(ImagesUnitOfWork):
             table.clear()
             table.update(before)
 
-    def publish(self, topic: str, key: str, event: Event) -> Envelope:
+    def publish(
+        self, topic: str, key: str, event: Event, deferral: Deferral | None = None
+    ) -> Envelope:
         self._staged.append(StagedEvent(topic, key, event))
         return Envelope.wrap(event)
 

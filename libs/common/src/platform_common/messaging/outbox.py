@@ -8,12 +8,21 @@ the same envelope id, which consumers dedupe.
 Staging a row also queues a PostgreSQL notification on `OUTBOX_CHANNEL`; PostgreSQL delivers it
 when (and only if) the transaction commits, so every unit of work that commits an event wakes the
 relays listening in any process, at once, instead of at their next poll.
+
+A row may be staged *deferred* (`defer_seconds`, on a table made with `deferrable=True`): the
+relay leaves it alone until `publish_after`, so a caller that does the work another way first (the
+on-the-fly render, in one hop) can `withdraw` it when that work reaches its end, in the same
+transaction that records the end, and nothing reaches Kafka. At-least-once is kept because the row
+is committed with the state it describes exactly as before: whoever crashes, the grace runs out
+and the relay publishes it; a caller that knows the other way failed calls `release` to publish
+at once. A row is withdrawn only while unsent, by the `subject` it was staged for.
 """
 
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from prometheus_client import Counter, Gauge
 from sqlalchemy import (
@@ -25,14 +34,17 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    delete,
     func,
     insert,
+    or_,
     select,
     text,
     update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from platform_common.events import Envelope, Event
 
@@ -47,7 +59,19 @@ OutboxMessage = tuple[str, str, bytes]  # topic, key, envelope bytes
 SendAll = Callable[[list[OutboxMessage]], Awaitable[None]]
 
 
-def outbox_table(metadata: MetaData) -> Table:
+def outbox_table(metadata: MetaData, *, deferrable: bool = False) -> Table:
+    """The outbox; `deferrable` adds the columns of deferred rows (publish_after, subject)."""
+    deferral = (
+        [
+            Column("publish_after", DateTime(timezone=True), nullable=True),
+            Column("subject", Uuid, nullable=True),
+            Index(
+                "ix_outbox_unsent_subject", "subject", postgresql_where=Column("sent_at").is_(None)
+            ),
+        ]
+        if deferrable
+        else []
+    )
     return Table(
         "outbox",
         metadata,
@@ -58,18 +82,72 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("sent_at", DateTime(timezone=True), nullable=True),
         Index("ix_outbox_unsent", "created_at", postgresql_where=Column("sent_at").is_(None)),
+        *deferral,
     )
 
 
-def add_to_outbox(session: Session, table: Table, topic: str, key: str, event: Event) -> Envelope:
-    """Stage an event in the caller's transaction: published only if that transaction commits,
-    and the relays are woken by that commit."""
-    envelope = Envelope.wrap(event)
-    session.execute(
-        insert(table).values(id=envelope.id, topic=topic, key=key, payload=envelope.to_bytes())
-    )
+@dataclass(frozen=True)
+class Deferral:
+    """Publish only after `seconds`, unless withdrawn (by `subject`) or released before."""
+
+    subject: uuid.UUID
+    seconds: float
+
+
+def _wake_relays(session: Session) -> None:
     session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
+
+
+def add_to_outbox(
+    session: Session,
+    table: Table,
+    topic: str,
+    key: str,
+    event: Event,
+    deferral: Deferral | None = None,
+) -> Envelope:
+    """Stage an event in the caller's transaction: published only if that transaction commits,
+    and the relays are woken by that commit (a deferred one: after its grace)."""
+    envelope = Envelope.wrap(event)
+    values: dict[str, object] = {
+        "id": envelope.id,
+        "topic": topic,
+        "key": key,
+        "payload": envelope.to_bytes(),
+    }
+    if deferral is not None:
+        values["subject"] = deferral.subject
+        values["publish_after"] = func.now() + timedelta(seconds=deferral.seconds)
+    session.execute(insert(table).values(**values))
+    if deferral is None:
+        _wake_relays(session)
     return envelope
+
+
+def withdraw_from_outbox(session: Session, table: Table, subject: uuid.UUID) -> None:
+    """In the transaction that records the subject's end: its unsent deferred rows are dropped."""
+    session.execute(
+        delete(table).where(table.c.subject == subject).where(table.c.sent_at.is_(None))
+    )
+
+
+def release_from_outbox(session: Session, table: Table, envelope_id: uuid.UUID) -> None:
+    """A deferred row is due now (the other way failed): the commit wakes the relays."""
+    session.execute(
+        update(table)
+        .where(table.c.id == envelope_id)
+        .where(table.c.sent_at.is_(None))
+        .values(publish_after=None)
+    )
+    _wake_relays(session)
+
+
+def _due(table: Table) -> ColumnElement[bool]:
+    """Unsent, and (on a deferrable table) not waiting out a grace."""
+    unsent = table.c.sent_at.is_(None)
+    if "publish_after" not in table.c:
+        return unsent
+    return unsent & or_(table.c.publish_after.is_(None), table.c.publish_after <= func.now())
 
 
 class SqlOutbox:
@@ -83,7 +161,7 @@ class SqlOutbox:
         # SKIP LOCKED lets replicas share the backlog without publishing the same row twice.
         rows = connection.execute(  # type: ignore[attr-defined]
             select(self.table.c.id, self.table.c.topic, self.table.c.key, self.table.c.payload)
-            .where(self.table.c.sent_at.is_(None))
+            .where(_due(self.table))
             .order_by(self.table.c.created_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -111,12 +189,13 @@ class SqlOutbox:
             await asyncio.to_thread(connection.close)
 
     def measure_backlog(self) -> None:
-        """Set the backlog gauges: unsent rows and the age of the oldest (partial index)."""
+        """Set the backlog gauges: due unsent rows and the age of the oldest (partial index);
+        a deferred row still in its grace is no backlog."""
         with self.engine.connect() as connection:
             count, oldest = connection.execute(
                 select(func.count(), func.min(self.table.c.created_at))
                 .select_from(self.table)
-                .where(self.table.c.sent_at.is_(None))
+                .where(_due(self.table))
             ).one()
         OUTBOX_UNSENT.set(count)
         age = (datetime.now(UTC) - oldest).total_seconds() if oldest is not None else 0.0

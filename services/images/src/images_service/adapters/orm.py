@@ -148,7 +148,7 @@ deleted_owners = Table(
     timestamp_column("deleted_at"),
 )
 
-outbox = outbox_table(metadata)
+outbox = outbox_table(metadata, deferrable=True)  # on-the-fly requests wait out a grace
 
 
 def start_mappers() -> None:

@@ -44,6 +44,8 @@ def record_transform_event(uow: ImagesUnitOfWork, envelope: Envelope) -> bool:
         changed = transformation is not None and _apply(transformation, event)
         if changed and transformation is not None and transformation.is_finished:
             uow.notify_finished(transformation.id)
+            # An on-the-fly request still deferred in the outbox has been answered: drop it.
+            uow.withdraw_requests(transformation.id)
         uow.commit()
     if changed and transformation is not None:
         log.info("transformation %s is %s", event.transformation_id, transformation.status)

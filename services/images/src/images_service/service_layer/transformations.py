@@ -4,6 +4,10 @@ A request writes the transformation and its TransformRequested event in ONE tran
 outbox), so it survives a Kafka outage and is never published for a rolled-back change. The
 variant key is a content address of source + spec, so an identical request finds the existing
 row (unique per image) instead of doing the work again.
+
+A caller that will have the work done another way first (on the fly, in one hop) may ask for the
+request to be deferred by `defer_seconds`: the outbox row is committed all the same, withdrawn
+when the transformation finishes (event_handlers), and published only if it has not by then.
 """
 
 import uuid
@@ -23,6 +27,7 @@ from images_service.domain.transformation import Transformation, TransformationS
 from images_service.service_layer.images import utcnow
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.events import TransformRequested
+from platform_common.messaging.outbox import Deferral
 from platform_common.transform_spec import TransformSpec, variant_key
 from platform_common.transform_spec.cost import JobCost, estimate_cost
 
@@ -32,6 +37,8 @@ class TransformationRequest:
     owner_id: uuid.UUID
     image_id: uuid.UUID
     spec: TransformSpec
+    # > 0: the request event waits this long in the outbox (see the module docstring).
+    defer_seconds: float = 0.0
 
 
 def _watermark_assets(
@@ -74,7 +81,11 @@ def _requested_event(
 
 
 def stage_transformation(
-    uow: ImagesUnitOfWork, image: Image, spec: TransformSpec, topic: str
+    uow: ImagesUnitOfWork,
+    image: Image,
+    spec: TransformSpec,
+    topic: str,
+    defer_seconds: float = 0.0,
 ) -> tuple[Transformation, bool]:
     """Inside an open unit of work: find or add the variant and stage its request event.
 
@@ -99,7 +110,9 @@ def stage_transformation(
         uow.transformations.add(transformation)
     else:
         transformation.retry(now)  # asking again for a failed variant tries again
-    uow.publish(topic, str(image.id), _requested_event(image, transformation, spec, assets))
+    deferral = Deferral(transformation.id, defer_seconds) if defer_seconds > 0 else None
+    event = _requested_event(image, transformation, spec, assets)
+    uow.publish(topic, str(image.id), event, deferral)
     return transformation, True
 
 
@@ -111,7 +124,9 @@ def _request_once(
         if image is None:
             raise ImageNotFound()
         uow.ensure_owner_exists(request.owner_id)
-        transformation, new_work = stage_transformation(uow, image, request.spec, topic)
+        transformation, new_work = stage_transformation(
+            uow, image, request.spec, topic, request.defer_seconds
+        )
         if uow.session.dirty or uow.session.new or new_work:
             uow.commit()
         return transformation, new_work
@@ -126,6 +141,13 @@ def request_transformation(
     except IntegrityError:
         # A concurrent identical request won the unique (image, variant) race: that one stands.
         return _request_once(uow, request, topic)
+
+
+def release_request(uow: ImagesUnitOfWork, envelope_id: uuid.UUID) -> None:
+    """A deferred request is published now (its one-hop render did not happen)."""
+    with uow:
+        uow.release(envelope_id)
+        uow.commit()
 
 
 def estimated_cost(uow: ImagesUnitOfWork, request: TransformationRequest) -> JobCost:

@@ -18,7 +18,12 @@ from images_service.adapters.variant_notifications import notify
 from images_service.domain.errors import AccountDeleted
 from platform_common.db import SqlAlchemyUnitOfWork
 from platform_common.events import Envelope, Event
-from platform_common.messaging.outbox import add_to_outbox
+from platform_common.messaging.outbox import (
+    Deferral,
+    add_to_outbox,
+    release_from_outbox,
+    withdraw_from_outbox,
+)
 
 
 class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
@@ -51,12 +56,22 @@ class ImagesUnitOfWork(SqlAlchemyUnitOfWork):
         if self.owners.is_deleted(owner_id):
             raise AccountDeleted()
 
-    def publish(self, topic: str, key: str, event: Event) -> Envelope:
+    def publish(
+        self, topic: str, key: str, event: Event, deferral: Deferral | None = None
+    ) -> Envelope:
         """Stage an event: it reaches Kafka (via the outbox relay, woken by the commit) only if
-        this unit commits."""
-        envelope = add_to_outbox(self.session, outbox, topic, key, event)
+        this unit commits; a deferred one only after its grace, unless withdrawn first."""
+        envelope = add_to_outbox(self.session, outbox, topic, key, event, deferral)
         self.staged.append(envelope)
         return envelope
+
+    def withdraw_requests(self, transformation_id: uuid.UUID) -> None:
+        """The transformation finished: its deferred, unsent request need never be published."""
+        withdraw_from_outbox(self.session, outbox, transformation_id)
+
+    def release(self, envelope_id: uuid.UUID) -> None:
+        """A deferred event is due now (published once this unit commits)."""
+        release_from_outbox(self.session, outbox, envelope_id)
 
     def notify_finished(self, transformation_id: uuid.UUID) -> None:
         """Wake whoever waits for this transformation (in any process) when this unit commits."""

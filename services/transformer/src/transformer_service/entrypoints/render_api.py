@@ -3,7 +3,8 @@ which has a client waiting on the fly (one hop: no Kafka round trip, no S3 read-
 
 Internal only: it answers callers with the internal token (images), to anyone else it does not
 exist, and the gateway has no route to it. The body is the TransformRequested envelope images
-staged in its outbox; its Kafka copy follows and finds the work done or in progress.
+staged (deferred) in its outbox; a Kafka copy, published only if this render does not end in a
+recorded status in time, finds the work done or in progress.
 """
 
 import hmac

@@ -3,8 +3,10 @@
 The request is the TransformRequested images staged in its outbox. It is handled exactly as
 its Kafka copy would be (Started, render, S3 write, Succeeded or Failed: the row and its events
 end the same), but the caller gets the bytes when the pipeline produces them; the S3 write and
-the status events follow in the background. The Kafka copy, when it comes, joins the render in
-progress or finds its success already published.
+the status events follow in the background. images holds the Kafka copy back in its outbox and
+withdraws it once the Succeeded (or Failed) is recorded, so normally none comes; when one does
+(the render call failed, or a crash outlived the outbox's grace) it joins the render in progress
+or finds its success already published.
 """
 
 import asyncio

@@ -227,6 +227,7 @@ async def image_content(
             notifications,
             settings.topic_transform_requested,
             settings.onthefly_wait_seconds,
+            settings.onthefly_request_grace_seconds,
         )
         outcome = await variant(use, owner, image_id, spec)
         return await onthefly.respond(request, outcome, storage, settings)
