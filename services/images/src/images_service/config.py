@@ -3,7 +3,7 @@
 import ipaddress
 from functools import lru_cache
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from platform_common.settings import (
     BaseServiceSettings,
@@ -110,6 +110,17 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings,
             except ValueError as exc:
                 raise ValueError(f"{network!r} is not a network such as 127.0.0.1/32") from exc
         return value
+
+    @model_validator(mode="after")
+    def _grace_outlasts_the_wait(self) -> "Settings":
+        # A grace shorter than the wait would publish the Kafka copy of every slow render: a
+        # second render elsewhere and duplicate status events.
+        if self.onthefly_request_grace_seconds <= self.onthefly_wait_seconds:
+            raise ValueError(
+                "ONTHEFLY_REQUEST_GRACE_SECONDS must be longer than ONTHEFLY_WAIT_SECONDS "
+                f"({self.onthefly_request_grace_seconds:g} <= {self.onthefly_wait_seconds:g})"
+            )
+        return self
 
     def secrets_to_check(self) -> dict[str, str]:
         return {
