@@ -89,6 +89,8 @@ class SeaweedS3:
         argv: list[str | Path] = [
             weed, "-logtostderr", "mini", f"-dir={self.dir / 'data'}",
             f"-ip={HOST}", f"-ip.bind={HOST}", "-master.telemetry=false",
+            # One master has no peers to keep in step: its raft heartbeat every 2 s, not 300 ms.
+            "-master.heartbeatInterval=2s",
             f"-s3.port={self.port}",
             *(f"{INTERNAL_PORT_FLAGS[name]}={port}" for name, port in self.ports.items()),
             "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
