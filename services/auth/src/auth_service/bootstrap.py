@@ -21,7 +21,7 @@ from auth_service.service_layer.revocation_sync import resync_revocations
 from auth_service.service_layer.sessions import SessionPolicy
 from auth_service.service_layer.unit_of_work import AuthUnitOfWork
 from platform_common.db import make_engine, make_session_factory
-from platform_common.messaging import outbox_relay_loops
+from platform_common.messaging.outbox_loops import outbox_relay_loops
 from platform_common.periodic import run_periodically
 from platform_common.security.revocation import RevocationList
 from platform_common.security.tokens import TokenVerifier

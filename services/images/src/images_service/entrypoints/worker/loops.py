@@ -18,7 +18,7 @@ from images_service.entrypoints.worker import subscriptions
 from images_service.service_layer.deletion import finish_interrupted_deletions
 from images_service.service_layer.retention import RetentionPolicy, run_retention
 from images_service.webhooks.entrypoints.workers import webhook_loops
-from platform_common.messaging import outbox_relay_loops
+from platform_common.messaging.outbox_loops import outbox_relay_loops
 from platform_common.periodic import drain_with_backoff, run_periodically
 
 
