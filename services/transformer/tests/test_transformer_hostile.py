@@ -6,6 +6,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 
+import psutil
 import pytest
 
 from platform_common.transform_spec import TransformSpec
@@ -123,3 +124,26 @@ async def test_a_job_over_its_time_limit_is_stopped_and_the_pool_recovers(pool, 
         pool.timeout = 30
     assert caught.value.code == "timeout"
     await good_job_succeeds(pool, photo)
+
+
+async def test_the_pool_recovers_when_every_process_is_killed_at_once(photo) -> None:
+    # pebble gives a pool up when all of its processes die together (the OOM killer, an
+    # operator); the worker must not then refuse every later job until it is restarted.
+    others = {child.pid for child in psutil.Process().children()}
+    pool = PipelinePool(processes=2, threads_per_process=1, timeout=30, jobs_per_process=100)
+    try:
+        pool.warm_up()
+        await good_job_succeeds(pool, photo)
+        workers = [
+            child
+            for child in psutil.Process().children()
+            if child.pid not in others and "resource_tracker" not in " ".join(child.cmdline())
+        ]
+        assert len(workers) == 2
+        for worker in workers:
+            worker.kill()
+        psutil.wait_procs(workers, timeout=10)
+        for _ in range(3):
+            await good_job_succeeds(pool, photo)
+    finally:
+        pool.close()
