@@ -27,6 +27,17 @@ def batch_of_rows(user: User, image_id: str) -> Batch:
     return batch
 
 
+SLOW_RENDER = {
+    "operations": [
+        {"op": "resize", "width": 3000},
+        {"op": "rotate", "angle": 45},
+        {"op": "blur", "sigma": 50},
+        {"op": "sketch", "style": "pencil"},
+    ],
+    "output": {"format": "avif"},
+}
+
+
 def pool_processes(platform) -> list[psutil.Process]:
     return psutil.Process(platform.pids()["transformer"]).children(recursive=True)
 
@@ -68,9 +79,12 @@ def test_an_avif_of_a_5000_px_source_answers_200_within_the_wait(platform, new_u
 def test_a_pool_process_killed_mid_render_loses_and_duplicates_nothing(platform, new_user) -> None:
     user: User = new_user("poolkill")
     image_id = str(user.upload_ok(photo_megapixels_jpeg("rocket", 12), "rocket.jpg")["id"])
+    # A render of a couple of CPU seconds (a plain resize now takes a few hundred milliseconds,
+    # which can finish between seeing the process busy and killing it).
+    assert user.http.put("/presets/slow", json=SLOW_RENDER).status_code == 201
     answers: list[httpx.Response] = []
     asking = threading.Thread(
-        target=lambda: answers.append(on_the_fly(user, image_id, "w=3000&format=avif"))
+        target=lambda: answers.append(on_the_fly(user, image_id, "preset=slow"))
     )
     before = {p.pid: p.cpu_times().user for p in pool_processes(platform)}
     asking.start()
