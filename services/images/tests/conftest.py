@@ -25,7 +25,7 @@ from images_service.entrypoints.api.app import create_app
 from images_service.entrypoints.cli import ALEMBIC_INI
 from images_service.entrypoints.worker.loops import running as worker_running
 from platform_common.cli import run_migrations
-from platform_common.events import Envelope, Event
+from platform_common.events import Envelope, Event, TransformSucceeded
 from platform_common.messaging.publisher import make_producer, publish
 from platform_common.s3 import make_s3_client
 from platform_common.security.tokens import issue_token
@@ -201,6 +201,31 @@ async def send_event(images_settings: Settings) -> AsyncIterator[Callable[..., A
 
     yield send
     await producer.stop()
+
+
+@pytest.fixture
+def report_succeeded(
+    send_event: Callable[..., Any], images_settings: Settings
+) -> Callable[..., Any]:
+    """Sends the TransformSucceeded the transformer would for a transformation of the user's
+    (`size`: the bytes of the object the test put at the variant's key)."""
+
+    async def report(
+        user: Any, image_id: str, transformation_id: str, fmt: str = "png", size: int = 10
+    ) -> None:
+        succeeded = TransformSucceeded(
+            transformation_id=uuid.UUID(transformation_id),
+            image_id=uuid.UUID(image_id),
+            owner_id=user.id,
+            format=fmt,
+            width=20,
+            height=15,
+            bytes=size,
+            duration_ms=3,
+        )
+        await send_event(images_settings.topic_transform_events, image_id, succeeded)
+
+    return report
 
 
 async def read_topic(

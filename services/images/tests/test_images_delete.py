@@ -2,10 +2,10 @@
 
 import uuid
 
-from platform_common.events import TransformSucceeded, UserDeleted
+from platform_common.events import UserDeleted
 
 
-async def _with_variant(client, user, image, s3, settings, send_event, wait_until, spec):
+async def _with_variant(client, user, image, s3, settings, report_succeeded, wait_until, spec):
     """A transformation that succeeded, with its result object in S3 (as the worker leaves it)."""
     created = (
         await client.post(f"/images/{image['id']}/transform", headers=user.headers, json=spec)
@@ -14,20 +14,7 @@ async def _with_variant(client, user, image, s3, settings, send_event, wait_unti
     [row] = [t for t in details["transformations"] if t["id"] == created["id"]]
     key = f"variants/{row['etag'].strip(chr(34))}.png"
     s3.put_object(Bucket=settings.s3_bucket, Key=key, Body=b"variant")
-    await send_event(
-        settings.topic_transform_events,
-        image["id"],
-        TransformSucceeded(
-            transformation_id=uuid.UUID(created["id"]),
-            image_id=uuid.UUID(image["id"]),
-            owner_id=user.id,
-            format="png",
-            width=1,
-            height=1,
-            bytes=7,
-            duration_ms=1,
-        ),
-    )
+    await report_succeeded(user, image["id"], created["id"], size=7)
 
     async def succeeded():
         response = await client.get(created["links"]["self"], headers=user.headers)
@@ -57,12 +44,19 @@ async def test_delete_announces_image_deleted_once(
 
 
 async def test_delete_removes_the_original_every_variant_and_the_rows(
-    client, user, uploaded, s3, images_settings, send_event, wait_until, object_keys, sql
+    client, user, uploaded, s3, images_settings, report_succeeded, wait_until, object_keys, sql
 ):
     image = await uploaded(user)
     variants = [
         await _with_variant(
-            client, user, image, s3, images_settings, send_event, wait_until, {"operations": [op]}
+            client,
+            user,
+            image,
+            s3,
+            images_settings,
+            report_succeeded,
+            wait_until,
+            {"operations": [op]},
         )
         for op in ("grayscale", "sepia")
     ]
@@ -81,17 +75,19 @@ async def test_delete_removes_the_original_every_variant_and_the_rows(
 
 
 async def test_a_variant_shared_with_an_identical_image_survives_its_twin(
-    client, user, upload, make_image, s3, images_settings, send_event, wait_until, object_keys
+    client, user, upload, make_image, s3, images_settings, report_succeeded, wait_until, object_keys
 ):
     data = make_image("png", 30, 30)
     first = (await upload(user, data)).json()
     twin = (await upload(user, data)).json()  # same bytes: same content addresses
     spec = {"operations": ["flip"]}
     shared = await _with_variant(
-        client, user, first, s3, images_settings, send_event, wait_until, spec
+        client, user, first, s3, images_settings, report_succeeded, wait_until, spec
     )
     assert (
-        await _with_variant(client, user, twin, s3, images_settings, send_event, wait_until, spec)
+        await _with_variant(
+            client, user, twin, s3, images_settings, report_succeeded, wait_until, spec
+        )
         == shared
     )
 

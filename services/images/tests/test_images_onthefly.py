@@ -1,36 +1,21 @@
 """GET /images/{id}/content?w=&h=&fit=&format=&q=: serve a variant, or wait for it, or 202."""
 
 import asyncio
-import uuid
 
 import httpx
 import pytest
 
 from images_service.entrypoints.api.app import create_app
-from platform_common.events import TransformSucceeded
 
 
-async def _complete(send_event, settings, s3, user, image_id, transformation):
+async def _complete(report_succeeded, settings, s3, user, image_id, transformation):
     key = f"variants/{transformation['etag'].strip(chr(34))}.webp"
     s3.put_object(Bucket=settings.s3_bucket, Key=key, Body=b"webp-variant")
-    await send_event(
-        settings.topic_transform_events,
-        image_id,
-        TransformSucceeded(
-            transformation_id=uuid.UUID(transformation["id"]),
-            image_id=uuid.UUID(image_id),
-            owner_id=user.id,
-            format="webp",
-            width=20,
-            height=15,
-            bytes=12,
-            duration_ms=3,
-        ),
-    )
+    await report_succeeded(user, image_id, transformation["id"], "webp", size=12)
 
 
 async def test_a_variant_not_ready_in_time_answers_202_with_its_location(
-    client, user, uploaded, images_settings, send_event, s3, wait_until
+    client, user, uploaded, images_settings, report_succeeded, s3, wait_until
 ):
     image = await uploaded(user)
     url = f"/images/{image['id']}/content?w=20&format=webp&q=70"
@@ -44,7 +29,7 @@ async def test_a_variant_not_ready_in_time_answers_202_with_its_location(
     assert body["spec"]["operations"][0] == {**body["spec"]["operations"][0], "width": 20}
     assert body["spec"]["output"]["format"] == "webp"
 
-    await _complete(send_event, images_settings, s3, user, image["id"], body)
+    await _complete(report_succeeded, images_settings, s3, user, image["id"], body)
 
     async def served():
         response = await client.get(url, headers=user.headers)
@@ -58,7 +43,7 @@ async def test_a_variant_not_ready_in_time_answers_202_with_its_location(
 
 
 async def test_a_variant_finished_while_waiting_is_served_at_once(
-    images_settings, user, uploaded, send_event, s3, sql, wait_until
+    images_settings, user, uploaded, report_succeeded, s3, sql, wait_until
 ):
     image = await uploaded(user)
     # Another replica with a longer wait: it learns of the result from the shared database.
@@ -74,7 +59,7 @@ async def test_a_variant_finished_while_waiting_is_served_at_once(
         details = (await c.get(f"/images/{image['id']}", headers=user.headers)).json()
         [transformation] = details["transformations"]
         assert transformation["id"] == str(rows[0][0])
-        await _complete(send_event, images_settings, s3, user, image["id"], transformation)
+        await _complete(report_succeeded, images_settings, s3, user, image["id"], transformation)
         response = await request
 
     assert response.status_code == 200
@@ -94,12 +79,12 @@ async def test_bad_variant_parameters_are_422_naming_them(client, user, uploaded
     assert parameter in response.json()["error"]["message"]
 
 
-async def _stored(client, user, image, send_event, settings, s3, wait_until):
+async def _stored(client, user, image, report_succeeded, settings, s3, wait_until):
     """A variant of `image` made and stored; returns its URL and its first 200."""
     url = f"/images/{image['id']}/content?w=20&format=webp&q=70"
     pending = await client.get(url, headers=user.headers)
     assert pending.status_code == 202
-    await _complete(send_event, settings, s3, user, image["id"], pending.json())
+    await _complete(report_succeeded, settings, s3, user, image["id"], pending.json())
 
     async def served():
         response = await client.get(url, headers=user.headers)
@@ -109,10 +94,12 @@ async def _stored(client, user, image, send_event, settings, s3, wait_until):
 
 
 async def test_a_stored_variant_is_served_again_and_revalidated_by_its_etag(
-    client, user, uploaded, images_settings, send_event, s3, wait_until
+    client, user, uploaded, images_settings, report_succeeded, s3, wait_until
 ):
     image = await uploaded(user)
-    url, first = await _stored(client, user, image, send_event, images_settings, s3, wait_until)
+    url, first = await _stored(
+        client, user, image, report_succeeded, images_settings, s3, wait_until
+    )
 
     again = await client.get(url, headers=user.headers)
     conditional = await client.get(
@@ -130,10 +117,10 @@ async def test_a_stored_variant_is_served_again_and_revalidated_by_its_etag(
 
 
 async def test_a_stored_variant_is_refused_to_others_and_as_soon_as_its_image_is_deleted(
-    client, user, make_user, uploaded, images_settings, send_event, s3, wait_until
+    client, user, make_user, uploaded, images_settings, report_succeeded, s3, wait_until
 ):
     image = await uploaded(user)
-    url, _ = await _stored(client, user, image, send_event, images_settings, s3, wait_until)
+    url, _ = await _stored(client, user, image, report_succeeded, images_settings, s3, wait_until)
     stranger = make_user()
 
     refused = await client.get(url, headers=stranger.headers)

@@ -18,7 +18,7 @@ from fastapi import FastAPI, Response
 
 from images_service.adapters.transformer_client import TransformerClient
 from images_service.entrypoints.api.deps import get_transformer
-from platform_common.events import TransformRequested, TransformSucceeded
+from platform_common.events import TransformRequested
 
 QUERY = "w=20&format=webp&q=70"
 RELAY_POLL_SECONDS = 0.5  # OutboxRelay's default poll interval
@@ -61,7 +61,7 @@ def deferred_rows(sql: Callable[..., Any], transformation_id: str) -> list[Any]:
 
 
 async def test_a_one_hop_render_publishes_no_request_once_its_success_is_recorded(
-    client, user, uploaded, transformer_answering, sql, send_event, images_settings, wait_until
+    client, user, uploaded, transformer_answering, sql, report_succeeded, wait_until
 ):
     transformer_answering(200)
     image = await uploaded(user)
@@ -77,20 +77,7 @@ async def test_a_one_hop_render_publishes_no_request_once_its_success_is_recorde
     await asyncio.sleep(2 * RELAY_POLL_SECONDS)
     assert deferred_rows(sql, transformation["id"]) == [(None, True)]
 
-    await send_event(
-        images_settings.topic_transform_events,
-        image["id"],
-        TransformSucceeded(
-            transformation_id=uuid.UUID(transformation["id"]),
-            image_id=uuid.UUID(image["id"]),
-            owner_id=user.id,
-            format="webp",
-            width=20,
-            height=15,
-            bytes=10,
-            duration_ms=3,
-        ),
-    )
+    await report_succeeded(user, image["id"], transformation["id"], "webp")
 
     assert await wait_until(lambda: not deferred_rows(sql, transformation["id"]))
 

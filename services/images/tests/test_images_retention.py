@@ -1,13 +1,11 @@
 """The retention sweep: variants nobody asked for in RETENTION_DAYS, interrupted deletions."""
 
-import uuid
 from datetime import timedelta
 
 from images_service.entrypoints.worker.loops import retention_policy
 from images_service.service_layer.images import utcnow
 from images_service.service_layer.retention import run_retention
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
-from platform_common.events import TransformSucceeded
 
 
 def _sweep(images_app):
@@ -17,7 +15,7 @@ def _sweep(images_app):
 
 
 async def test_variants_not_requested_for_the_retention_period_are_deleted(
-    client, user, uploaded, s3, images_settings, send_event, wait_until, sql, images_app,
+    client, user, uploaded, s3, images_settings, report_succeeded, wait_until, sql, images_app,
     object_keys,
 ):  # fmt: skip
     image = await uploaded(user)
@@ -29,20 +27,7 @@ async def test_variants_not_requested_for_the_retention_period_are_deleted(
         created[op] = response.json()
         key = f"variants/{created[op]['etag'].strip(chr(34))}.png"
         s3.put_object(Bucket=images_settings.s3_bucket, Key=key, Body=b"v")
-        await send_event(
-            images_settings.topic_transform_events,
-            image["id"],
-            TransformSucceeded(
-                transformation_id=uuid.UUID(created[op]["id"]),
-                image_id=uuid.UUID(image["id"]),
-                owner_id=user.id,
-                format="png",
-                width=1,
-                height=1,
-                bytes=1,
-                duration_ms=1,
-            ),
-        )
+        await report_succeeded(user, image["id"], created[op]["id"], size=1)
         created[op]["key"] = key
     assert await wait_until(
         lambda: (

@@ -108,6 +108,15 @@ async def test_the_pixel_limit_is_checked_before_decoding(pool, photo) -> None:
     assert caught.value.code == "source_too_large"
 
 
+def dead_but_not_reaped(processes: list[psutil.Process]) -> None:
+    """Waits for killed child processes to be zombies. Not psutil.wait_procs: it reaps them, and
+    multiprocessing then takes a reaped process for alive forever. Unreaped, the pool's own
+    waitpid finds them dead, as after the OOM killer."""
+    for process in processes:
+        while process.status() != psutil.STATUS_ZOMBIE:
+            time.sleep(0.01)
+
+
 async def test_a_job_over_its_time_limit_is_stopped_and_the_pool_recovers(pool, photo) -> None:
     heavy = {
         "operations": [
@@ -143,11 +152,7 @@ async def test_the_pool_recovers_when_every_process_is_killed_at_once(photo) -> 
         assert len(workers) == 2
         for worker in workers:
             worker.kill()
-        # Dead but not reaped (psutil.wait_procs would reap them, and multiprocessing would then
-        # take them for alive forever): the pool's own waitpid finds them, as after the OOM killer.
-        for worker in workers:
-            while worker.status() != psutil.STATUS_ZOMBIE:
-                time.sleep(0.01)
+        dead_but_not_reaped(workers)
         for _ in range(3):
             await good_job_succeeds(pool, photo)
     finally:
