@@ -1,8 +1,9 @@
 """On-the-fly variants (GET /images/{id}/content?w=...): the use case.
 
-An existing variant is served from storage. A new one is requested as POST /transform would be
-(the row and its TransformRequested in one transaction), and the transformer is asked for its
-bytes directly, in one hop: they come back as soon as the pipeline has them, while the S3 write
+One short transaction finds the variant or requests it as POST /transform would (the row and its
+TransformRequested together; the owner's lock and tombstone check only when creating). An
+existing variant is served from storage. For a new one the transformer is asked for its bytes
+directly, in one hop: they come back as soon as the pipeline has them, while the S3 write
 and the status events follow behind. Other requests for the same pending variant wait for its
 terminal status (notifications) and are served from storage; after the bounded wait the caller
 gets the pending transformation.

@@ -86,9 +86,14 @@ def stage_transformation(
     spec: TransformSpec,
     topic: str,
     defer_seconds: float = 0.0,
+    *,
+    guard_owner: bool = False,
 ) -> tuple[Transformation, bool]:
     """Inside an open unit of work: find or add the variant and stage its request event.
 
+    guard_owner: check (under the owner's shared lock) that the account is not being deleted,
+    only when something is to be created; finding an existing variant needs neither the lock nor
+    the tombstone query, which keeps the common read of a stored variant to two queries.
     Returns (transformation, new_work); the caller commits (with whatever else it wrote)."""
     assets = _watermark_assets(uow, image.owner_id, spec)
     key = variant_key(image.checksum_sha256, spec, image.format)
@@ -97,6 +102,8 @@ def stage_transformation(
     if transformation is not None and transformation.status != TransformationStatus.FAILED:
         transformation.touch(now)
         return transformation, False
+    if guard_owner:
+        uow.ensure_owner_exists(image.owner_id)
     if transformation is None:
         transformation = Transformation(
             id=uuid.uuid4(),
@@ -123,9 +130,8 @@ def _request_once(
         image = uow.images.get_owned(request.image_id, request.owner_id)
         if image is None:
             raise ImageNotFound()
-        uow.ensure_owner_exists(request.owner_id)
         transformation, new_work = stage_transformation(
-            uow, image, request.spec, topic, request.defer_seconds
+            uow, image, request.spec, topic, request.defer_seconds, guard_owner=True
         )
         if uow.session.dirty or uow.session.new or new_work:
             uow.commit()

@@ -1,7 +1,8 @@
 """On-the-fly variants over HTTP: GET /images/{id}/content?w=&h=&fit=&format=&q=.
 
 The query becomes a transform spec; the use case (service_layer/onthefly.py) gives fresh bytes,
-a finished transformation (served from storage), or one still being made (202 with its Location).
+a finished transformation (served from storage, small ones from memory), or one still being made
+(202 with its Location).
 """
 
 import uuid
@@ -11,17 +12,17 @@ from fastapi.responses import JSONResponse
 from pydantic import Field, ValidationError
 
 from images_service.adapters.object_storage import ObjectStorage
+from images_service.adapters.variant_bytes import VariantBytes
 from images_service.config import Settings
 from images_service.domain.errors import InvalidRequest
 from images_service.domain.transformation import Transformation
-from images_service.entrypoints.api.content import IMMUTABLE, etag_matches, serve_object
+from images_service.entrypoints.api.content import IMMUTABLE, etag_matches, serve_variant
 from images_service.entrypoints.api.schemas import TransformationPublic
 from images_service.service_layer.onthefly import FreshVariant, VariantRefused
 from images_service.service_layer.presets import preset_spec, valid_name
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.errors import AppError
 from platform_common.transform_spec import (
-    MEDIA_TYPES,
     OnTheFlyParams,
     TransformSpec,
     describe_errors,
@@ -67,6 +68,7 @@ async def respond(
     request: Request,
     outcome: FreshVariant | VariantRefused | Transformation,
     storage: ObjectStorage,
+    variant_bytes: VariantBytes,
     settings: Settings,
 ) -> Response:
     if isinstance(outcome, FreshVariant):
@@ -78,17 +80,8 @@ async def respond(
     if isinstance(outcome, VariantRefused):
         raise TransformationFailed(outcome.transformation.id, outcome.code, outcome.message)
     transformation = outcome
-    if transformation.is_ready:
-        return await serve_object(
-            request,
-            storage,
-            settings,
-            key=transformation.variant_key,
-            media_type=MEDIA_TYPES.get(
-                transformation.result_format or "", "application/octet-stream"
-            ),
-            etag=transformation.etag,
-        )
+    if transformation.is_ready:  # made before (the common case), or while this request waited
+        return await serve_variant(request, storage, variant_bytes, settings, transformation)
     if transformation.is_finished:
         raise TransformationFailed(
             transformation.id, transformation.error_code, transformation.error_message or ""

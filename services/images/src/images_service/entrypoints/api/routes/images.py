@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from images_service.entrypoints.api import onthefly
-from images_service.entrypoints.api.content import serve_object, serve_variant
+from images_service.entrypoints.api.content import serve_object
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
     LargeRequestsDep,
@@ -36,7 +36,6 @@ from images_service.service_layer.images import get_image, get_owned_image, list
 from images_service.service_layer.onthefly import OnTheFly, variant
 from images_service.service_layer.presets import parse_preset_list
 from images_service.service_layer.registration import eager_variants, register_with_presets
-from images_service.service_layer.stored_variants import stored_variant
 from platform_common.openapi import error_responses
 from platform_common.transform_spec import MEDIA_TYPES
 
@@ -218,9 +217,6 @@ async def image_content(
 ) -> Response:
     spec = await run_in_threadpool(onthefly.spec_of, params, uow, owner)
     if spec is not None:
-        stored = await run_in_threadpool(stored_variant, uow, owner, image_id, spec)
-        if stored is not None:  # the common case: a variant made before, served as it is
-            return await serve_variant(request, storage, variant_bytes, settings, stored)
         use = OnTheFly(
             uow,
             transformer,
@@ -230,7 +226,7 @@ async def image_content(
             settings.onthefly_request_grace_seconds,
         )
         outcome = await variant(use, owner, image_id, spec)
-        return await onthefly.respond(request, outcome, storage, settings)
+        return await onthefly.respond(request, outcome, storage, variant_bytes, settings)
     image = await run_in_threadpool(get_owned_image, uow, owner, image_id)
     return await serve_object(
         request, storage, settings, key=image.s3_key, media_type=image.content_type, etag=image.etag
