@@ -1,7 +1,7 @@
 """What runs inside a libvips pool process: reading the task's objects from S3 itself (through a
 bounded LRU cache of recent sources, by size) and running the pipeline.
 
-Each process has its own S3 reader (one signed GET per source, see source_reader) and cache,
+Each process has its own S3 reader (one signed GET per source, see signed_s3) and cache,
 made once by the pool's initializer, so nothing large crosses the process boundary but the
 encoded result. A crash or a hang takes down this process only; its cache goes with it.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from cachetools import LRUCache
 
 from platform_common.settings import S3Settings
-from transformer_service.adapters.source_reader import SourceReader
+from transformer_service.adapters.signed_s3 import SignedS3Client
 from transformer_service.adapters.vips_runtime import configure_libvips
 from transformer_service.domain.pipeline import Rendered
 from transformer_service.domain.render_task import RenderTask, render
@@ -28,7 +28,7 @@ class WorkerStorage:
 
 class _Sources:
     def __init__(self, storage: WorkerStorage) -> None:
-        self.store = SourceReader(storage.s3, storage.bucket)
+        self.store = SignedS3Client(storage.s3, storage.bucket)
         self.cache: LRUCache[str, bytes] = LRUCache(storage.cache_bytes, getsizeof=len)
 
     def read(self, key: str) -> bytes:

@@ -7,6 +7,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from platform_common.s3 import is_missing
+from transformer_service.adapters.signed_s3 import SignedS3Client
 from transformer_service.domain.errors import SourceNotFound, StorageUnavailable
 from transformer_service.domain.variant import StoredVariant
 
@@ -16,11 +17,17 @@ def _unavailable(exc: Exception) -> StorageUnavailable:
 
 
 class ObjectStore:
-    """Blocking boto3 calls run in threads so the event loop (and Kafka heartbeats) never wait."""
+    """Blocking calls run in threads so the event loop (and Kafka heartbeats) never wait.
 
-    def __init__(self, client: Any, bucket: str) -> None:
+    Variants are written with `writer` (one signed PUT, see signed_s3: the write follows every
+    render, and boto3's put_object was the largest piece of the parent's own CPU per render);
+    the rest goes through the boto3 `client`.
+    """
+
+    def __init__(self, client: Any, writer: SignedS3Client) -> None:
         self.client = client
-        self.bucket = bucket
+        self.writer = writer
+        self.bucket = writer.bucket
 
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self.read, key)
@@ -38,7 +45,7 @@ class ObjectStore:
         await asyncio.to_thread(self.client.head_bucket, Bucket=self.bucket)
 
     def read(self, key: str) -> bytes:
-        """Blocking: the body of `get` (the pool processes read with SourceReader)."""
+        """Blocking: the body of `get` (the pool processes read with signed_s3)."""
         try:
             body: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
             return body
@@ -72,14 +79,4 @@ class ObjectStore:
             "width": str(variant.width),
             "height": str(variant.height),
         }
-        try:
-            self.client.put_object(
-                Bucket=self.bucket,
-                Key=key,
-                Body=data,
-                ContentType=media_type,
-                CacheControl="private, max-age=31536000, immutable",
-                Metadata=metadata,
-            )
-        except (ClientError, BotoCoreError) as exc:
-            raise _unavailable(exc) from exc
+        self.writer.write(key, data, media_type, "private, max-age=31536000, immutable", metadata)
