@@ -23,8 +23,19 @@ from platform_common.settings import TopicSettings
 
 EXPENSIVE = {
     "operations": [
-        {"op": "resize", "width": 2500, "height": 2500, "upscale": True},
+        {"op": "resize", "width": 5000, "height": 5000, "upscale": True},
         {"op": "rotate", "angle": 45},
+        {"op": "blur", "sigma": 50},
+        {"op": "sketch", "style": "pencil"},
+    ],
+    "output": {"format": "png", "png_compression": 9},
+}
+# Each EXPENSIVE job is about 3 CPU-seconds here (at 2500 px it had become under one, which a light
+# job on a loaded machine could lose a race against). STILL_RUNNING is about 9 (54 MP, a wide blur,
+# PNG level 9; well under the 60 s job limit): still running while the test reads the commit.
+STILL_RUNNING = {
+    "operations": [
+        {"op": "resize", "width": 9000, "height": 9000, "upscale": True},
         {"op": "blur", "sigma": 50},
         {"op": "sketch", "style": "pencil"},
     ],
@@ -48,7 +59,7 @@ def test_an_offset_is_committed_only_once_every_earlier_request_is_done(
         # A request done before the heavy one, so that its partition has progress to commit.
         before = alice.transform_ok(image, {**LIGHT, "output": {"format": "jpeg"}})
         log.wait_for(lambda: log.index("TransformSucceeded", before) is not None, timeout=120)
-        heavy = alice.transform_ok(image, EXPENSIVE)
+        heavy = alice.transform_ok(image, STILL_RUNNING)
         log.wait_for(lambda: log.index("TransformStarted", heavy) is not None, timeout=60)
         # Same image, same key, same partition: behind the heavy one, and done first.
         light = alice.transform_ok(image, LIGHT)
