@@ -1,6 +1,7 @@
 """The render benchmark's measurements: each phase takes turns between the three ways."""
 
 import contextlib
+import itertools
 import statistics
 import threading
 import time
@@ -13,9 +14,13 @@ from typing import Any
 import httpx
 import psutil
 
+from bench.event_timeline import EventTimeline
 from bench.render_baselines import QUALITY, WEBP_QUEUED, WIDTH, Photo, Thumbor, raw_pyvips
+from platform_common.events import TransformRequested, TransformStarted, TransformSucceeded
 
-SERVICES = ("gateway", "auth", "images", "transformer")
+# Every process of the platform: the images worker too, which records each variant's status
+# events and runs the relay (until 2026-12-02 it was left out, understating the platform's CPU).
+SERVICES = ("gateway", "auth", "images", "images-worker", "transformer")
 INFRA = ("postgres", "kafka", "s3", "redis")
 QUERY = f"w={WIDTH}&format=webp&q={QUALITY}"
 SPEC = {
@@ -25,6 +30,7 @@ SPEC = {
 # After a platform answer, its background work (the variant's S3 write, status events, the
 # images consumer) is given this long to finish before its CPU is read.
 SETTLE_SECONDS = 0.6
+EVENT_TYPES = (TransformRequested.type, TransformStarted.type, TransformSucceeded.type)
 
 
 @dataclass
@@ -47,6 +53,8 @@ class Measured:
     async_ms: list[float] = field(default_factory=list)
     async_overhead_ms: list[float] = field(default_factory=list)
     async_raw_ms: list[float] = field(default_factory=list)
+    # The async path hop by hop (ms, per request), from the events' Kafka record timestamps.
+    async_hops_ms: dict[str, list[float]] = field(default_factory=dict)
     idle_cpu_per_s: float = 0.0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
     memory_end: dict[str, float] = field(default_factory=dict)
@@ -212,18 +220,31 @@ def _concurrent(
     plain.close()
 
 
+ASYNC_HOPS = (
+    "request committed and on Kafka (gateway, images, outbox relay)",
+    "to the transformer, Started published (Kafka, Faust, fair share)",
+    "rendered and stored, Succeeded published (source read, pipeline, S3 write)",
+    "on the WebSocket (the gateway's consumer and push)",
+)
+
+
 def _async(
     sources: list[Photo], rounds: list[list[str]], m: Measured, probe: PlatformProbe
 ) -> None:
-    user = probe.user
-    with user.live() as feed:
+    user, env = probe.user, probe.platform.env
+    topics = (
+        env.get("TOPIC_TRANSFORM_REQUESTED", "images.transform.requested"),
+        env.get("TOPIC_TRANSFORM_EVENTS", "images.transform.events"),
+    )
+    with user.live() as feed, EventTimeline(env["KAFKA_BOOTSTRAP_SERVERS"], topics) as kafka:
         for index, ids in enumerate(rounds):
             for photo, image_id in zip(sources, ids, strict=True):
                 pipeline_ms, _, _ = _raw(probe, photo.data, webp=WEBP_QUEUED)
-                started = time.perf_counter()
+                started, sent = time.perf_counter(), time.time()
                 answer = user.transform(image_id, SPEC)
                 tid = str(answer.json()["id"])
                 event = feed.wait_terminal([tid], timeout=120)[tid]
+                pushed = time.time()
                 assert event["status"] == "succeeded", event
                 if index == 0:
                     continue  # warm-up
@@ -231,6 +252,13 @@ def _async(
                 m.async_ms.append(latency)
                 m.async_overhead_ms.append(latency - pipeline_ms)
                 m.async_raw_ms.append(pipeline_ms)
+                stamps = [
+                    sent,
+                    *(kafka.stamp(tid, kind) for kind in EVENT_TYPES),
+                    pushed,
+                ]
+                for hop, (start, end) in zip(ASYNC_HOPS, itertools.pairwise(stamps), strict=True):
+                    m.async_hops_ms.setdefault(hop, []).append((end - start) * 1000)
 
 
 def measure_all(

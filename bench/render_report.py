@@ -99,6 +99,18 @@ def _effort_table(name: str, efforts: dict[int, tuple[float, int]], base: int) -
     ]
 
 
+def _hops_table(m: Measured) -> list[str]:
+    """The async path hop by hop, from its events' Kafka record timestamps (event_timeline)."""
+    med = statistics.median
+    return [
+        "| hop of the async path | p50 ms | p90 ms |",
+        "|---|---:|---:|",
+        *(f"| {hop} | {med(v):.1f} | {_p(v, 0.9):.1f} |" for hop, v in m.async_hops_ms.items()),
+        f"| (raw pyvips doing the render's work, in-process) | {med(m.async_raw_ms):.1f} | "
+        f"{_p(m.async_raw_ms, 0.9):.1f} |",
+    ]
+
+
 def write_markdown(m: Measured, path: Path) -> None:
     sources = ", ".join(
         f"{name} ({mp:.1f} MP, {size / 2**20:.1f} MiB)" for name, mp, size in m.sources
@@ -119,7 +131,8 @@ def write_markdown(m: Measured, path: Path) -> None:
         "|---|---:|---:|---:|---|---|",
         *(f"| {' | '.join(row)} |" for row in rows(m)),
         "",
-        f"CPU of the platform is summed over gateway, auth, images and the transformer with its "
+        f"CPU of the platform is summed over gateway, auth, images, the images worker and the "
+        f"transformer with its "
         f"pool processes, from the request to {0.6:g} s after the answer (the variant's S3 write "
         f"and status events follow the answer), less the platform's idle CPU "
         f"({m.idle_cpu_per_s * 1000:.0f} ms/s: relay polls, Kafka heartbeats). The "
@@ -131,7 +144,9 @@ def write_markdown(m: Measured, path: Path) -> None:
         "Async path: of the p50 "
         f"{statistics.median(m.async_ms):.0f} ms, raw pyvips doing the same work took "
         f"{statistics.median(m.async_raw_ms):.0f} ms (p50), measured just before each."
-        " The rest is the request, the outbox relay, Kafka and the gateway's live push.",
+        " The rest is the request, the outbox relay, Kafka and the gateway's live push:",
+        "",
+        *_hops_table(m),
         "",
         "## Where the platform's CPU goes, per new variant (mean ms, idle not subtracted)",
         "",

@@ -130,3 +130,37 @@ async def test_a_stored_variant_is_refused_to_others_and_as_soon_as_its_image_is
     assert refused.status_code == 404
     assert deleted.status_code == 204
     assert after.status_code == 404
+
+
+async def test_a_preset_on_the_fly_asks_for_the_presets_variant(client, user, uploaded):
+    image = await uploaded(user)
+    spec = {"operations": [{"op": "resize", "width": 24}], "output": {"format": "webp"}}
+    assert (await client.put("/presets/small", json=spec, headers=user.headers)).status_code == 201
+    content = f"/images/{image['id']}/content"
+
+    by_preset = await client.get(f"{content}?preset=small", headers=user.headers)
+    by_spec = await client.post(f"/images/{image['id']}/transform", json=spec, headers=user.headers)
+
+    assert by_preset.status_code == 202  # no transformer here: not ready within the wait
+    assert by_spec.status_code == 200  # the same variant: one transformation for both
+    assert by_spec.json()["id"] == by_preset.json()["id"]
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code"),
+    [
+        ("preset=nope", 422, "unknown_preset"),  # a bad parameter, as in POST /transform
+        ("preset=small&w=10", 422, "validation_error"),
+    ],
+)
+async def test_an_unknown_or_mixed_preset_on_the_fly_is_refused(
+    client, user, uploaded, query, status, code
+):
+    image = await uploaded(user)
+    spec = {"operations": [{"op": "resize", "width": 24}]}
+    await client.put("/presets/small", json=spec, headers=user.headers)
+
+    response = await client.get(f"/images/{image['id']}/content?{query}", headers=user.headers)
+
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code

@@ -192,6 +192,7 @@ class FakeUnitOfWork(ImagesUnitOfWork):
         self.owners = FakeOwnerRepository()  # type: ignore[assignment]
         self.session = FakeSession()  # type: ignore[assignment]
         self.commits = 0
+        self.entries = 0  # units of work begun (`with uow:`): one transaction each
         self.published: list[StagedEvent] = []
         self._staged: list[StagedEvent] = []
         self._snapshot: list[dict[Any, Any]] = []
@@ -203,6 +204,7 @@ class FakeUnitOfWork(ImagesUnitOfWork):
         return [repository.rows for repository in repositories] + [self.owners.buried]
 
     def __enter__(self) -> Self:
+        self.entries += 1
         self._staged = []
         self._snapshot = [dict(table) for table in self._tables()]
         return self

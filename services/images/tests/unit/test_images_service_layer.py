@@ -22,10 +22,12 @@ from images_service.service_layer import deletion, images, presets, signing_keys
 from images_service.service_layer.inspection import UploadLimits
 from images_service.service_layer.transformations import (
     TransformationRequest,
+    request_and_estimate,
     request_transformation,
 )
 from platform_common.events import ImageDeleted, TransformRequested
 from platform_common.transform_spec import TransformSpec, variant_key
+from platform_common.transform_spec.cost import estimate_cost
 
 TOPIC = "transform.requested"
 LIMITS = UploadLimits(max_bytes=1024 * 1024, max_pixels=10_000_000)
@@ -78,6 +80,18 @@ def test_an_unknown_eager_preset_refuses_the_upload(uow, storage, owner):
     with pytest.raises(UnknownPreset):
         upload(uow, storage, owner, presets=["nope"], topic=TOPIC)
     assert storage.objects == {} and uow.images.rows == {}
+
+
+def test_new_work_is_charged_by_its_estimated_cost_and_a_repeat_costs_nothing(uow, storage, owner):
+    image = upload(uow, storage, owner)  # 64 x 48
+    request = TransformationRequest(owner, image.id, RESIZE)
+    before = uow.entries
+    _, new_work, cost = request_and_estimate(uow, request, TOPIC)
+    assert uow.entries == before + 1  # the cost comes from the request's own transaction
+    assert new_work and cost == estimate_cost(RESIZE, (64, 48), "png")
+    assert cost.megapixel_ops > 0
+    _, new_again, repeat_cost = request_and_estimate(uow, request, TOPIC)
+    assert (new_again, repeat_cost) == (False, None)
 
 
 def test_the_same_request_twice_is_one_variant_and_one_event(uow, storage, owner):

@@ -59,7 +59,6 @@ class Subscription:
     topics: Sequence[str]
     handle: EnvelopeHandler
     group_id: str | None = None  # None: fan-out
-    after_batch: Callable[[], None] | None = None
     on_undecodable: Callable[[ConsumerRecord], None] | None = None
     on_assigned: Callable[[int], None] | None = None  # how many partitions are now read
     create_topics: Sequence[str] = ()  # created when missing, before subscribing
@@ -107,8 +106,6 @@ class Subscriber:
                 )
                 if sub.group_id is not None:
                     await consumer.commit()
-                if sub.after_batch is not None:
-                    sub.after_batch()
         finally:
             if sub.on_assigned is not None:
                 sub.on_assigned(0)

@@ -125,7 +125,7 @@ def stage_transformation(
 
 def _request_once(
     uow: ImagesUnitOfWork, request: TransformationRequest, topic: str
-) -> tuple[Transformation, bool]:
+) -> tuple[Transformation, bool, JobCost | None]:
     with uow:
         image = uow.images.get_owned(request.image_id, request.owner_id)
         if image is None:
@@ -133,15 +133,27 @@ def _request_once(
         transformation, new_work = stage_transformation(
             uow, image, request.spec, topic, request.defer_seconds, guard_owner=True
         )
+        # From the row read above, before the commit expires it: no second transaction.
+        size = (image.width, image.height)
+        cost = estimate_cost(request.spec, size, image.format) if new_work else None
         if uow.session.dirty or uow.session.new or new_work:
             uow.commit()
-        return transformation, new_work
+        return transformation, new_work, cost
 
 
 def request_transformation(
     uow: ImagesUnitOfWork, request: TransformationRequest, topic: str
 ) -> tuple[Transformation, bool]:
     """Returns (transformation, new_work): new_work is False when an identical one exists."""
+    transformation, new_work, _ = request_and_estimate(uow, request, topic)
+    return transformation, new_work
+
+
+def request_and_estimate(
+    uow: ImagesUnitOfWork, request: TransformationRequest, topic: str
+) -> tuple[Transformation, bool, JobCost | None]:
+    """request_transformation and the estimated cost of the work it queued (the gateway charges
+    the caller's budget by it); None when it queued none (a repeat costs nothing)."""
     try:
         return _request_once(uow, request, topic)
     except IntegrityError:
@@ -154,14 +166,6 @@ def release_request(uow: ImagesUnitOfWork, envelope_id: uuid.UUID) -> None:
     with uow:
         uow.release(envelope_id)
         uow.commit()
-
-
-def estimated_cost(uow: ImagesUnitOfWork, request: TransformationRequest) -> JobCost:
-    """The work the request asks of the transformer (the gateway charges its budget by it)."""
-    with uow:
-        image = uow.images.get_owned(request.image_id, request.owner_id)
-        size = (image.width, image.height) if image is not None else None
-        return estimate_cost(request.spec, size, image.format if image is not None else None)
 
 
 def _owned_transformation(

@@ -10,6 +10,7 @@ import uuid
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.adapters.variant_bytes import VariantBytes
@@ -48,8 +49,11 @@ class TransformationFailed(AppError):
         )
 
 
-def spec_of(params: OnTheFlyQuery, uow: ImagesUnitOfWork, owner: uuid.UUID) -> TransformSpec | None:
-    """None when no variant parameter is given (the original is wanted)."""
+async def spec_of(
+    params: OnTheFlyQuery, uow: ImagesUnitOfWork, owner: uuid.UUID
+) -> TransformSpec | None:
+    """None when no variant parameter is given (the original is wanted). Only a preset reads the
+    database (on the thread pool); the query's own parameters are parsed here, on the loop."""
     given = params.model_dump(exclude_none=True)
     if params.preset is not None:
         if len(given) > 1:
@@ -57,7 +61,7 @@ def spec_of(params: OnTheFlyQuery, uow: ImagesUnitOfWork, owner: uuid.UUID) -> T
                 "Give either preset or w/h/fit/format/q, not both",
                 details=[{"field": "preset", "message": "combined with other parameters"}],
             )
-        return preset_spec(uow, owner, valid_name(params.preset))
+        return await run_in_threadpool(preset_spec, uow, owner, valid_name(params.preset))
     try:
         return params.spec()  # parsed once, by FastAPI, into the typed parameters
     except ValidationError as exc:

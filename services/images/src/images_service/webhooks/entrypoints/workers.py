@@ -75,7 +75,10 @@ def webhook_loops(
     dispatch = DispatchLoop(dispatcher, settings.webhook_timeout_seconds)
 
     async def fan_out(envelope: Envelope) -> None:
-        await asyncio.to_thread(handle_event, new_uow(), envelope)
+        # Woken only for new deliveries: most events owe none (no endpoint subscribes), and a
+        # wake costs the dispatcher a database transaction that finds nothing to send.
+        if await asyncio.to_thread(handle_event, new_uow(), envelope):
+            dispatch.wake()
 
     fanout = Subscriber(
         settings.kafka_bootstrap_servers,
@@ -88,7 +91,6 @@ def webhook_loops(
                 settings.topic_user_events,  # a deleted account's endpoints go too
             ],
             handle=fan_out,
-            after_batch=dispatch.wake,
             create_topics=[
                 settings.topic_transform_events,
                 settings.topic_image_events,

@@ -215,7 +215,7 @@ async def image_content(
     variant_bytes: VariantBytesDep,
     params: Annotated[onthefly.OnTheFlyQuery, Query()],
 ) -> Response:
-    spec = await run_in_threadpool(onthefly.spec_of, params, uow, owner)
+    spec = await onthefly.spec_of(params, uow, owner)
     if spec is not None:
         use = OnTheFly(
             uow,

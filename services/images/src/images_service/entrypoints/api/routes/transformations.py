@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from pydantic import Discriminator, Tag
 from starlette.concurrency import run_in_threadpool
 
-from images_service.domain.transformation import Transformation
 from images_service.entrypoints.api.content import serve_variant
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
@@ -22,16 +21,14 @@ from images_service.entrypoints.api.schemas import PresetReference, Transformati
 from images_service.service_layer.presets import preset_spec, valid_name
 from images_service.service_layer.transformations import (
     TransformationRequest,
-    estimated_cost,
     get_transformation,
     ready_result,
-    request_transformation,
+    request_and_estimate,
     transformations_of_owner,
 )
-from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.openapi import error_responses
 from platform_common.transform_spec import TransformSpec
-from platform_common.transform_spec.cost import COST_HEADER, JobCost
+from platform_common.transform_spec.cost import COST_HEADER
 
 router = APIRouter(prefix="/images/{image_id}", tags=["transformations"])
 # Declared on its own router, included before /images/{image_id}, which would otherwise claim
@@ -125,7 +122,7 @@ async def transform_image(
     else:
         spec = body
     transformation, new_work, cost = await run_in_threadpool(
-        _request_and_cost,
+        request_and_estimate,
         uow,
         TransformationRequest(owner, image_id, spec),
         settings.topic_transform_requested,
@@ -137,14 +134,6 @@ async def transform_image(
     return JSONResponse(
         public.model_dump(mode="json"), status_code=202 if new_work else 200, headers=headers
     )
-
-
-def _request_and_cost(
-    uow: ImagesUnitOfWork, request: TransformationRequest, topic: str
-) -> tuple[Transformation, bool, JobCost | None]:
-    """The request, and its estimated cost when it queued new work (a repeat costs nothing)."""
-    transformation, new_work = request_transformation(uow, request, topic)
-    return transformation, new_work, estimated_cost(uow, request) if new_work else None
 
 
 @router.get(
