@@ -118,6 +118,9 @@ async def test_the_store_finds_the_variant_it_wrote(settings, client, prefix) ->
     written = StoredVariant("avif", 640, 480, 5)
     await store.put_variant(key, b"bytes", "image/avif", written)
     assert await store.variant(key) == written
+    assert await store.get(key) == b"bytes"  # as the one-hop render serves a stored variant
+    with pytest.raises(SourceNotFound):
+        await store.get(f"{prefix}/never-written.avif")
 
 
 def test_a_refused_or_unreachable_write_is_transient(settings, prefix) -> None:

@@ -8,7 +8,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from platform_common.s3 import is_missing
 from transformer_service.adapters.signed_s3 import SignedS3Client
-from transformer_service.domain.errors import SourceNotFound, StorageUnavailable
+from transformer_service.domain.errors import StorageUnavailable
 from transformer_service.domain.variant import StoredVariant
 
 
@@ -19,15 +19,16 @@ def _unavailable(exc: Exception) -> StorageUnavailable:
 class ObjectStore:
     """Blocking calls run in threads so the event loop (and Kafka heartbeats) never wait.
 
-    Variants are written with `writer` (one signed PUT, see signed_s3: the write follows every
-    render, and boto3's put_object was the largest piece of the parent's own CPU per render);
-    the rest goes through the boto3 `client`.
+    Whole objects are read and written with `objects` (one signed GET or PUT, see signed_s3,
+    the same client as the pool processes read with: the write follows every render, and
+    boto3's put_object was the largest piece of the parent's own CPU per render); HEAD and the
+    bucket check go through the boto3 `client`.
     """
 
-    def __init__(self, client: Any, writer: SignedS3Client) -> None:
+    def __init__(self, client: Any, objects: SignedS3Client) -> None:
         self.client = client
-        self.writer = writer
-        self.bucket = writer.bucket
+        self.objects = objects
+        self.bucket = objects.bucket
 
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self.read, key)
@@ -45,16 +46,8 @@ class ObjectStore:
         await asyncio.to_thread(self.client.head_bucket, Bucket=self.bucket)
 
     def read(self, key: str) -> bytes:
-        """Blocking: the body of `get` (the pool processes read with signed_s3)."""
-        try:
-            body: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
-            return body
-        except ClientError as exc:
-            if is_missing(exc):
-                raise SourceNotFound(f"the source object {key} does not exist") from exc
-            raise _unavailable(exc) from exc
-        except BotoCoreError as exc:
-            raise _unavailable(exc) from exc
+        """Blocking: the body of `get`."""
+        return self.objects.read(key)
 
     def _variant(self, key: str) -> StoredVariant | None:
         try:
@@ -79,4 +72,4 @@ class ObjectStore:
             "width": str(variant.width),
             "height": str(variant.height),
         }
-        self.writer.write(key, data, media_type, "private, max-age=31536000, immutable", metadata)
+        self.objects.write(key, data, media_type, "private, max-age=31536000, immutable", metadata)
