@@ -1,7 +1,7 @@
-"""The pool processes read their sources, and the parent writes its variants, with a signed GET
-or PUT of their own (not boto3), against the real S3 of the devstack: the bytes come back
-exactly, a variant's headers and metadata read back through boto3, failures are classified as
-the handler expects, and a render by reference still refuses bytes that are not the verified
+"""The pool processes read their sources, and the parent writes its variants, with the
+platform's signed S3 client (not boto3), against the real S3 of the devstack: the bytes come
+back exactly, a variant's headers and metadata read back through boto3, failures are classified
+as the handler expects, and a render by reference still refuses bytes that are not the verified
 upload."""
 
 import hashlib
@@ -12,12 +12,12 @@ import pytest
 import pyvips
 
 from platform_common.s3 import make_s3_client
+from platform_common.s3_client import SignedS3Client
 from platform_common.settings import S3Settings
 from platform_common.transform_spec import TransformSpec
 from transformer_service.adapters.pipeline_pool import PipelinePool
 from transformer_service.adapters.pool_worker import WorkerStorage
-from transformer_service.adapters.signed_s3 import SignedS3Client
-from transformer_service.adapters.storage import ObjectStore
+from transformer_service.adapters.storage import IMMUTABLE, ObjectStore, read_source
 from transformer_service.domain.errors import (
     SourceChecksumMismatch,
     SourceNotFound,
@@ -70,37 +70,38 @@ def test_reads_the_whole_object_exactly(settings, put, photo) -> None:
     data = photo("astronaut.png")
     # Keys with characters the signature and the path must encode alike.
     for name in ("photo.png", "with space+plus=equals ü.png"):
-        assert SignedS3Client(settings, settings.s3_bucket).read(put(name, data)) == data
+        assert read_source(SignedS3Client(settings, settings.s3_bucket), put(name, data)) == data
 
 
 def test_a_missing_object_is_source_not_found(settings) -> None:
     with pytest.raises(SourceNotFound):
-        SignedS3Client(settings, settings.s3_bucket).read(f"nothing-here-{uuid.uuid4().hex}")
+        read_source(SignedS3Client(settings, settings.s3_bucket), f"nothing-{uuid.uuid4().hex}")
 
 
 def test_refused_or_unreachable_storage_is_transient(settings, put) -> None:
     key = put("small.bin", b"abc")
     wrong_secret = settings.model_copy(update={"s3_secret_access_key": "not-the-secret"})
-    with pytest.raises(StorageUnavailable):
-        SignedS3Client(wrong_secret, settings.s3_bucket).read(key)
-    with pytest.raises(StorageUnavailable):
-        SignedS3Client(settings, f"no-bucket-{uuid.uuid4().hex[:8]}").read(key)
     nowhere = settings.model_copy(update={"s3_endpoint_url": "http://127.0.0.1:9"})
-    with pytest.raises(StorageUnavailable):
-        SignedS3Client(nowhere, settings.s3_bucket).read(key)
+    no_bucket = f"no-bucket-{uuid.uuid4().hex[:8]}"
+    for refused in (
+        SignedS3Client(wrong_secret, settings.s3_bucket),
+        SignedS3Client(settings, no_bucket),
+        SignedS3Client(nowhere, settings.s3_bucket),
+    ):
+        with pytest.raises(StorageUnavailable):
+            read_source(refused, key)
 
 
-IMMUTABLE = "private, max-age=31536000, immutable"
 METADATA = {"format": "webp", "width": "120", "height": "80"}
 
 
-def test_a_written_variant_reads_back_through_boto3(settings, client, prefix, photo) -> None:
+async def test_a_written_variant_reads_back_through_boto3(settings, client, prefix, photo) -> None:
     data = photo("astronaut.png")
-    writer = SignedS3Client(settings, settings.s3_bucket, connections=4)
+    store = ObjectStore(SignedS3Client(settings, settings.s3_bucket, connections=4))
     # Keys with characters the signature and the path must encode alike.
     for name in ("variant.webp", "with space+plus=equals ü%25 é.webp"):
         key = f"{prefix}/{name}"
-        writer.write(key, data, "image/webp", IMMUTABLE, METADATA)
+        await store.put_variant(key, data, "image/webp", StoredVariant("webp", 120, 80, len(data)))
         head = client.head_object(Bucket=settings.s3_bucket, Key=key)
         assert (head["ContentType"], head["CacheControl"], head["Metadata"]) == (
             "image/webp",
@@ -109,11 +110,11 @@ def test_a_written_variant_reads_back_through_boto3(settings, client, prefix, ph
         )
         body = client.get_object(Bucket=settings.s3_bucket, Key=key)["Body"].read()
         assert body == data
-        assert writer.read(key) == data
+        assert await store.get(key) == data
 
 
-async def test_the_store_finds_the_variant_it_wrote(settings, client, prefix) -> None:
-    store = ObjectStore(client, SignedS3Client(settings, settings.s3_bucket, connections=4))
+async def test_the_store_finds_the_variant_it_wrote(settings, prefix) -> None:
+    store = ObjectStore(SignedS3Client(settings, settings.s3_bucket, connections=4))
     key = f"{prefix}/stored+variant ü.avif"
     written = StoredVariant("avif", 640, 480, 5)
     await store.put_variant(key, b"bytes", "image/avif", written)
@@ -123,16 +124,19 @@ async def test_the_store_finds_the_variant_it_wrote(settings, client, prefix) ->
         await store.get(f"{prefix}/never-written.avif")
 
 
-def test_a_refused_or_unreachable_write_is_transient(settings, prefix) -> None:
+async def test_a_refused_or_unreachable_store_is_transient(settings, prefix) -> None:
     # (A PUT into a missing bucket is no failure to test here: SeaweedFS creates the bucket.)
     key = f"{prefix}/refused.webp"
     wrong_secret = settings.model_copy(update={"s3_secret_access_key": "not-the-secret"})
     nowhere = settings.model_copy(update={"s3_endpoint_url": "http://127.0.0.1:9"})
     for refused in (wrong_secret, nowhere):
+        store = ObjectStore(SignedS3Client(refused, settings.s3_bucket))
         with pytest.raises(StorageUnavailable):
-            SignedS3Client(refused, settings.s3_bucket).write(
-                key, b"a", "image/webp", IMMUTABLE, METADATA
-            )
+            await store.put_variant(key, b"a", "image/webp", StoredVariant("webp", 1, 1, 1))
+        with pytest.raises(StorageUnavailable):
+            await store.variant(key)
+        with pytest.raises(StorageUnavailable):
+            await store.ping()
 
 
 async def test_the_pool_renders_what_it_reads_and_only_verified_bytes(pool, put, photo) -> None:

@@ -1,4 +1,7 @@
-"""boto3 S3 client for MinIO/SeaweedFS/AWS: path-style addressing, endpoint from settings."""
+"""boto3 S3 client for MinIO/SeaweedFS/AWS: path-style addressing, endpoint from settings.
+
+The services talk to S3 with their own light client (s3_client.py); this one is for the tests
+and benchmarks that inspect what the services stored, through an independent client."""
 
 from typing import Any
 
@@ -6,10 +9,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from platform_common.s3_client import CONNECT_TIMEOUT, READ_TIMEOUT
 from platform_common.settings import S3Settings
-
-# Seconds to connect to S3 and to wait for its next bytes, for every client of the platform.
-CONNECT_TIMEOUT, READ_TIMEOUT = 5, 30
 
 
 def make_s3_client(settings: S3Settings, *, public: bool = False) -> Any:

@@ -6,7 +6,6 @@ The API (`entrypoints/api`) and the worker (`entrypoints/worker`) are built from
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +21,7 @@ from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from images_service.webhooks.adapters.orm import start_mappers as start_webhook_mappers
 from images_service.webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
 from platform_common.db import make_engine, make_session_factory
-from platform_common.s3 import ensure_bucket, make_s3_client
+from platform_common.s3_client import SignedS3Client
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,6 @@ class ImagesService:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
-    s3: Any  # boto3's S3 client (untyped)
     storage: ObjectStorage
     notifications: VariantNotifications
     large_requests: LargeRequests
@@ -45,13 +43,12 @@ class ImagesService:
         start_mappers()
         start_webhook_mappers()
         engine = make_engine(settings.database_url, settings.database_pool_size)
-        s3 = make_s3_client(settings)
         return cls(
             settings=settings,
             engine=engine,
             session_factory=make_session_factory(engine),
-            s3=s3,
-            storage=ObjectStorage(s3, settings.s3_bucket, make_s3_client(settings, public=True)),
+            # As many connections as the thread pool may use at once (more are still sent).
+            storage=ObjectStorage(SignedS3Client(settings, settings.s3_bucket, connections=32)),
             notifications=VariantNotifications(engine),
             large_requests=LargeRequests(),
             transformer=TransformerClient(settings.transformer_url, settings.internal_api_token),
@@ -69,7 +66,7 @@ class ImagesService:
 
     def ensure_bucket(self) -> None:
         try:
-            ensure_bucket(self.s3, self.settings.s3_bucket)
+            self.storage.objects.ensure_bucket()
         except Exception as exc:  # S3 down at boot: /ready says so; requests fail until it is back
             log.warning("could not ensure bucket %s: %s", self.settings.s3_bucket, exc)
 

@@ -22,6 +22,7 @@ from images_service.domain.upload import Upload
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.events import Envelope, Event
 from platform_common.messaging.outbox import Deferral
+from platform_common.s3_client import S3Unavailable
 
 
 class FakeImageRepository:
@@ -240,9 +241,7 @@ class FakeStorage:
 
     def _check(self) -> None:
         if self.failing:
-            from botocore.exceptions import EndpointConnectionError
-
-            raise EndpointConnectionError(endpoint_url="http://s3.invalid")
+            raise S3Unavailable("S3 is unreachable: NewConnectionError")
 
     def put(self, key: str, source: BinaryIO, content_type: str, metadata: dict[str, str]) -> None:
         self._check()

@@ -11,11 +11,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from platform_common.s3 import make_s3_client
+from platform_common.s3_client import SignedS3Client
 from transformer_service import metrics
 from transformer_service.adapters.kafka_publisher import FaustPublisher
 from transformer_service.adapters.pipeline_pool import PipelinePool
-from transformer_service.adapters.signed_s3 import SignedS3Client
 from transformer_service.adapters.storage import ObjectStore
 from transformer_service.adapters.vips_runtime import check_fonts
 from transformer_service.config import Settings
@@ -63,10 +62,9 @@ class Transformer:
         """`faust_app` lends its producer to the publisher (sends wait for the broker's ack)."""
         return cls(
             settings=settings,
+            # A connection per render that may finish (and write its variant) at once.
             store=ObjectStore(
-                make_s3_client(settings),
-                # A connection per render that may finish (and write its variant) at once.
-                SignedS3Client(settings, settings.s3_bucket, connections=settings.pool_size),
+                SignedS3Client(settings, settings.s3_bucket, connections=settings.pool_size)
             ),
             publisher=FaustPublisher(
                 faust_app, settings.topic_transform_events, settings.topic_transform_dlq

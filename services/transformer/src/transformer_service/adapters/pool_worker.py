@@ -1,17 +1,18 @@
 """What runs inside a libvips pool process: reading the task's objects from S3 itself (through a
 bounded LRU cache of recent sources, by size) and running the pipeline.
 
-Each process has its own S3 reader (one signed GET per source, see signed_s3) and cache,
-made once by the pool's initializer, so nothing large crosses the process boundary but the
-encoded result. A crash or a hang takes down this process only; its cache goes with it.
+Each process has its own S3 reader (one signed GET per source, platform_common.s3_client) and
+cache, made once by the pool's initializer, so nothing large crosses the process boundary but
+the encoded result. A crash or a hang takes down this process only; its cache goes with it.
 """
 
 from dataclasses import dataclass
 
 from cachetools import LRUCache
 
+from platform_common.s3_client import SignedS3Client
 from platform_common.settings import S3Settings
-from transformer_service.adapters.signed_s3 import SignedS3Client
+from transformer_service.adapters.storage import read_source
 from transformer_service.adapters.vips_runtime import configure_libvips
 from transformer_service.domain.pipeline import Rendered
 from transformer_service.domain.render_task import RenderTask, render
@@ -35,7 +36,7 @@ class _Sources:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        data = self.store.read(key)
+        data = read_source(self.store, key)
         if len(data) <= self.cache.maxsize:
             self.cache[key] = data  # objects at a key never change: the key is the version
         return data

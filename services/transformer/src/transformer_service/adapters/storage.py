@@ -2,36 +2,38 @@
 a missing source is permanent, an unreachable store is transient (retried with backoff)."""
 
 import asyncio
-from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from platform_common.s3 import is_missing
-from transformer_service.adapters.signed_s3 import SignedS3Client
-from transformer_service.domain.errors import StorageUnavailable
+from platform_common.s3_client import S3Unavailable, SignedS3Client
+from transformer_service.domain.errors import SourceNotFound, StorageUnavailable
 from transformer_service.domain.variant import StoredVariant
 
+IMMUTABLE = "private, max-age=31536000, immutable"
 
-def _unavailable(exc: Exception) -> StorageUnavailable:
-    return StorageUnavailable(f"object storage is unavailable: {type(exc).__name__}")
+
+def read_source(objects: SignedS3Client, key: str) -> bytes:
+    """Blocking: the whole object at `key`, as the parent and the pool processes read it."""
+    try:
+        data = objects.get(key)
+    except S3Unavailable as exc:
+        raise StorageUnavailable(f"object storage is unavailable: {exc}") from exc
+    if data is None:
+        raise SourceNotFound(f"the source object {key} does not exist")
+    return data
 
 
 class ObjectStore:
     """Blocking calls run in threads so the event loop (and Kafka heartbeats) never wait.
 
-    Whole objects are read and written with `objects` (one signed GET or PUT, see signed_s3,
-    the same client as the pool processes read with: the write follows every render, and
-    boto3's put_object was the largest piece of the parent's own CPU per render); HEAD and the
-    bucket check go through the boto3 `client`.
+    One signed client (platform_common.s3_client) for every call, the same as the pool
+    processes read their sources with: the write follows every render, and boto3's put_object
+    was the largest piece of the parent's own CPU per render.
     """
 
-    def __init__(self, client: Any, objects: SignedS3Client) -> None:
-        self.client = client
+    def __init__(self, objects: SignedS3Client) -> None:
         self.objects = objects
-        self.bucket = objects.bucket
 
     async def get(self, key: str) -> bytes:
-        return await asyncio.to_thread(self.read, key)
+        return await asyncio.to_thread(read_source, self.objects, key)
 
     async def variant(self, key: str) -> StoredVariant | None:
         """The stored result at a content address, or None if it is not there yet."""
@@ -43,33 +45,37 @@ class ObjectStore:
         await asyncio.to_thread(self._put, key, data, media_type, variant)
 
     async def ping(self) -> None:
-        await asyncio.to_thread(self.client.head_bucket, Bucket=self.bucket)
-
-    def read(self, key: str) -> bytes:
-        """Blocking: the body of `get`."""
-        return self.objects.read(key)
+        try:
+            await asyncio.to_thread(self.objects.check_bucket)
+        except S3Unavailable as exc:
+            raise StorageUnavailable(f"object storage is unavailable: {exc}") from exc
 
     def _variant(self, key: str) -> StoredVariant | None:
         try:
-            head = self.client.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            if is_missing(exc):
-                return None
-            raise _unavailable(exc) from exc
-        except BotoCoreError as exc:
-            raise _unavailable(exc) from exc
-        meta = head.get("Metadata", {})
+            head = self.objects.head(key)
+        except S3Unavailable as exc:
+            raise StorageUnavailable(f"object storage is unavailable: {exc}") from exc
+        if head is None:
+            return None
         try:
             return StoredVariant(
-                meta["format"], int(meta["width"]), int(meta["height"]), head["ContentLength"]
+                head["x-amz-meta-format"],
+                int(head["x-amz-meta-width"]),
+                int(head["x-amz-meta-height"]),
+                int(head["content-length"]),
             )
         except (KeyError, ValueError):
             return None  # written by something else: produce it again (same bytes, same key)
 
     def _put(self, key: str, data: bytes, media_type: str, variant: StoredVariant) -> None:
-        metadata = {
-            "format": variant.format,
-            "width": str(variant.width),
-            "height": str(variant.height),
+        headers = {
+            "Content-Type": media_type,
+            "Cache-Control": IMMUTABLE,
+            "x-amz-meta-format": variant.format,
+            "x-amz-meta-width": str(variant.width),
+            "x-amz-meta-height": str(variant.height),
         }
-        self.objects.write(key, data, media_type, "private, max-age=31536000, immutable", metadata)
+        try:
+            self.objects.put(key, data, headers)
+        except S3Unavailable as exc:
+            raise StorageUnavailable(f"object storage is unavailable: {exc}") from exc

@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         readiness_checks={
             "database": lambda: ping(service.engine),
-            "storage": lambda: service.s3.head_bucket(Bucket=settings.s3_bucket),
+            "storage": service.storage.objects.check_bucket,
         },
         body_limit=upload_body_limit(settings.max_body_bytes, settings.max_upload_bytes),
         lifespan=lifespan,

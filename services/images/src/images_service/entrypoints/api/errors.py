@@ -3,13 +3,13 @@ outages of our own dependencies as 503 (never a bare 500)."""
 
 import logging
 
-from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
 from images_service.domain import errors
 from platform_common.errors import error_response
+from platform_common.s3_client import S3Unavailable
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = {"Retry-After": "5"}
@@ -68,6 +68,5 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.ImagesError, _refused)
-    app.add_exception_handler(BotoCoreError, _storage_unavailable)
-    app.add_exception_handler(ClientError, _storage_unavailable)
+    app.add_exception_handler(S3Unavailable, _storage_unavailable)
     app.add_exception_handler(OperationalError, _database_unavailable)
