@@ -9,8 +9,8 @@
 4. measures end-to-end transformation latency for a 12 MP photo: a scikit-image bundled photo
    upscaled with libvips to 12 MP (JPEG), upload start -> TransformSucceeded over the gateway
    WebSocket, for an 800 px wide WebP;
-5. reads the RSS of every process before and after the load, and writes
-   bench/results/platform.md and bench/results/platform.png.
+5. reads the RSS of every process before and after the load, and its peak through both, and
+   writes bench/results/platform.md and bench/results/platform.png.
 """
 
 import argparse
@@ -31,6 +31,7 @@ from e2e_kit.api import Gateway, transformation_id  # noqa: E402
 from e2e_kit.photos import photo_bytes, sniff_format  # noqa: E402
 from e2e_kit.platform import PlatformControl, start_platform  # noqa: E402
 
+from bench.peak_rss import PeakRss  # noqa: E402
 from bench.platform_load import run_locust  # noqa: E402
 from bench.platform_report import LatencyResult, write_chart, write_markdown  # noqa: E402
 
@@ -152,15 +153,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"platform up; gateway at {platform.gateway_url}", flush=True)
         fixture = prepare_accounts(gateway, args.accounts, Path(tmp))
         memory_before = memory_by_process(platform)
-        print(f"locust: {args.users} users for {args.seconds} s", flush=True)
-        load = run_locust(platform.gateway_url, fixture, args.users, args.seconds, Path(tmp))
-        time.sleep(3)  # in-flight transformations settle before memory is read again
-        memory_after = memory_by_process(platform)
-        print(f"latency: {args.latency_runs} x 12 MP upload -> 800 px WebP", flush=True)
-        latency = measure_latency(gateway, args.latency_runs)
+        with PeakRss(platform.pids) as rss:
+            print(f"locust: {args.users} users for {args.seconds} s", flush=True)
+            load = run_locust(platform.gateway_url, fixture, args.users, args.seconds, Path(tmp))
+            time.sleep(3)  # in-flight transformations settle before memory is read again
+            memory_after = memory_by_process(platform)
+            print(f"latency: {args.latency_runs} x 12 MP upload -> 800 px WebP", flush=True)
+            latency = measure_latency(gateway, args.latency_runs)
         gateway.close()
 
-    memory = (memory_before, memory_after)
+    memory = (memory_before, memory_after, rss.peak_mb)
     write_markdown(load, latency, memory, RESULTS / "platform.md")
     write_chart(load, latency, memory, RESULTS / "platform.png")
     print((RESULTS / "platform.md").read_text())

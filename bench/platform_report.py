@@ -17,6 +17,8 @@ class LatencyResult:
 
 
 Memory = dict[str, tuple[float, float]]  # component -> (main process RSS, tree PSS), MiB
+Peaks = dict[str, float]  # process -> highest RSS sampled during the load and the latency runs
+IMAGES_PEAK_TARGET_MB = 150  # #13: the images service under this benchmark
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -29,10 +31,10 @@ def percentile(values: list[float], q: float) -> float:
 def write_markdown(
     load: LoadResult,
     latency: LatencyResult,
-    memory: tuple[Memory, Memory],
+    memory: tuple[Memory, Memory, Peaks],
     path: Path,
 ) -> None:
-    before, after = memory
+    before, after, peaks = memory
     lines = [
         "# Platform benchmark",
         "",
@@ -75,28 +77,40 @@ def write_markdown(
         )
     lines += [
         "",
-        "## Memory before and after the load (MiB)",
+        "## Memory before, during and after the load (MiB)",
         "",
-        "RSS of each component's main process, and PSS of its whole process tree (shared pages "
-        "split between the processes mapping them: PostgreSQL's backends share its buffers). "
-        "Flat for the services means no leak; PostgreSQL and S3 grow as their caches fill.",
+        "RSS of each component's main process (its peak sampled every 50 ms through the mixed "
+        "load and the latency runs), and PSS of its whole process tree (shared pages split "
+        "between the processes mapping them: PostgreSQL's backends share its buffers). Flat for "
+        "the services means no leak; PostgreSQL and S3 grow as their caches fill.",
         "",
-        "| process | RSS before | RSS after | RSS change | tree PSS before | tree PSS after |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| process | RSS before | RSS peak | RSS after | RSS change | tree PSS before "
+        "| tree PSS after |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, (rss_before, pss_before) in before.items():
         rss_after, pss_after = after.get(name, (float("nan"), float("nan")))
         lines.append(
-            f"| {name} | {rss_before:.0f} | {rss_after:.0f} | {rss_after - rss_before:+.0f} | "
-            f"{pss_before:.0f} | {pss_after:.0f} |"
+            f"| {name} | {rss_before:.0f} | {peaks.get(name, float('nan')):.0f} | "
+            f"{rss_after:.0f} | {rss_after - rss_before:+.0f} | {pss_before:.0f} | "
+            f"{pss_after:.0f} |"
         )
+    images_peak = peaks.get("images", float("nan"))
+    verdict = "met" if images_peak <= IMAGES_PEAK_TARGET_MB else "**not met**"
+    lines += [
+        "",
+        f"Images service peak RSS: {images_peak:.0f} MiB (target <= {IMAGES_PEAK_TARGET_MB}: "
+        f"{verdict}). The largest child processes at their peak: "
+        + ", ".join(f"{n} {mb:.0f}" for n, mb in sorted(peaks.items()) if n.endswith(" child"))
+        + ".",
+    ]
     path.write_text("\n".join(lines) + "\n")
 
 
 def write_chart(
     load: LoadResult,
     latency: LatencyResult,
-    memory: tuple[Memory, Memory],
+    memory: tuple[Memory, Memory, Peaks],
     path: Path,
 ) -> None:
     import matplotlib
@@ -104,7 +118,7 @@ def write_chart(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    before, after = memory
+    before, after, peaks = memory
     fig, (ax_req, ax_e2e, ax_rss) = plt.subplots(1, 3, figsize=(18, 5.5))
     rows = load.endpoints
     for offset, (attr, label) in enumerate((("p50", "p50"), ("p95", "p95"), ("p99", "p99"))):
@@ -126,13 +140,17 @@ def write_chart(
     ax_e2e.legend()
 
     names = list(before)
-    ax_rss.barh([i + 0.2 for i in range(len(names))], [before[n][0] for n in names], 0.4,
-                label="before")  # fmt: skip
-    ax_rss.barh([i - 0.2 for i in range(len(names))], [after.get(n, (0, 0))[0] for n in names],
-                0.4, label="after")  # fmt: skip
+    bars = (
+        ("before", [before[n][0] for n in names]),
+        ("peak", [peaks.get(n, 0.0) for n in names]),
+        ("after", [after.get(n, (0, 0))[0] for n in names]),
+    )
+    for offset, (label, values) in enumerate(bars):
+        ax_rss.barh([i + (1 - offset) * 0.27 for i in range(len(names))], values, 0.27, label=label)
+    ax_rss.axvline(IMAGES_PEAK_TARGET_MB, color="black", linestyle=":", label="images target")
     ax_rss.set_yticks(range(len(names)), names)
     ax_rss.set_xlabel("RSS of the main process, MiB")
-    ax_rss.set_title("memory before / after the load")
+    ax_rss.set_title("memory before / peak / after the load")
     ax_rss.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)

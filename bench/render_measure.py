@@ -3,7 +3,6 @@
 import contextlib
 import itertools
 import statistics
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +14,7 @@ import httpx
 import psutil
 
 from bench.event_timeline import EventTimeline
+from bench.peak_rss import PeakRss, process_tree
 from bench.render_baselines import QUALITY, WEBP_QUEUED, WIDTH, Photo, Thumbor, raw_pyvips
 from platform_common.events import TransformRequested, TransformStarted, TransformSucceeded
 
@@ -66,13 +66,6 @@ class Measured:
     load_average: float = 0.0
 
 
-def _tree(pid: int) -> list[psutil.Process]:
-    with contextlib.suppress(psutil.Error):
-        root = psutil.Process(pid)
-        return [root, *root.children(recursive=True)]
-    return []
-
-
 def _cpu(processes: list[psutil.Process]) -> float:
     total = 0.0
     for process in processes:
@@ -88,31 +81,17 @@ class PlatformProbe:
 
     def __init__(self, platform: Any, user: Any) -> None:
         self.platform, self.user = platform, user
-        self.peak: dict[str, float] = {}
-        self._stop = threading.Event()
+        self.rss = PeakRss(platform.pids)
         # Cleared while raw pyvips runs in this process: the sampler's own CPU must not count.
-        self.sampling = threading.Event()
-        self.sampling.set()
-        threading.Thread(target=self._sample, daemon=True).start()
+        self.sampling = self.rss.sampling
 
     def cpu(self, names: tuple[str, ...] = SERVICES) -> float:
         pids = self.platform.pids()
-        return _cpu([p for name in names if name in pids for p in _tree(pids[name])])
+        return _cpu([p for name in names if name in pids for p in process_tree(pids[name])])
 
     def memory_mb(self) -> dict[str, float]:
         pids = self.platform.pids()
-        return {n: sum(p.memory_info().rss for p in _tree(pids[n])) / 2**20 for n in pids}
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.05):
-            self.sampling.wait()
-            pids = self.platform.pids()
-            for name, pid in pids.items():
-                for index, process in enumerate(_tree(pid)):
-                    key = name if index == 0 else f"{name} child"
-                    with contextlib.suppress(psutil.Error):
-                        rss = process.memory_info().rss / 2**20
-                        self.peak[key] = max(self.peak.get(key, 0.0), rss)
+        return {n: sum(p.memory_info().rss for p in process_tree(pids[n])) / 2**20 for n in pids}
 
     def on_the_fly(self, client: httpx.Client, image_id: str) -> httpx.Response:
         return client.get(f"/images/{image_id}/content?{QUERY}")
@@ -286,7 +265,7 @@ def measure_all(
     _concurrent(sources, uploads["concurrent"], m, probe, thumbor)
     print("async path", flush=True)
     _async(sources, uploads["async"], m, probe)
-    m.peak_rss_mb = dict(probe.peak)
+    m.peak_rss_mb = probe.rss.stop()
     http.close()
     print(
         "medians:",

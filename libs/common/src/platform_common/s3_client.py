@@ -101,7 +101,8 @@ class SignedS3Client:
         return response.headers
 
     def put(self, key: str, body: bytes | BinaryIO, headers: Mapping[str, str]) -> None:
-        """Store `body` at `key`; a file is streamed from its start, never read into memory."""
+        """Store `body` at `key`. A file is read from its start in chunks, twice (hashed for the
+        signature, then sent), never whole into memory."""
         sent = {**headers, "Content-Length": str(_length(body))}
         _expect_success(self.send("PUT", self._path(key), body, sent).status)
 

@@ -5,8 +5,16 @@ size asked for) and reads sequentially, so the cost stays a few tens of millisec
 JPEG. It runs after the header checks, so the same pixel limits hold, and with the transformer's
 `fail_on`: a file whose pixels cannot be decoded raises UndecodablePixels. HEIF with HEVC goes
 through pillow-heif, as in the transformer (the bundled libvips has no HEVC decoder).
+
+One decode at a time per process (DECODES). Shrink-on-load does not shrink everything: a
+progressive JPEG is decoded through libjpeg's whole-image coefficient buffer whatever the scale
+asked for, 36 MB for a 12 MP camera photo at 4:2:0 and 72 MB at 4:4:4 (measured with
+bench/platform_bench.py's photos), so N such uploads at once held N times that. The decode is
+CPU work on the thread pool: one after the other costs little throughput on a service that
+shares its cores, and bounds the peak to one decode's.
 """
 
+import threading
 from typing import BinaryIO
 
 import blurhash
@@ -21,6 +29,7 @@ PALETTE_SIZE = 5
 # 4x3 components: enough for a placeholder's soft shapes, and a short string (28 characters).
 BLURHASH_COMPONENTS = (4, 3)
 FAIL_ON = "truncated"
+DECODES = threading.BoundedSemaphore(1)
 
 
 class UndecodablePixels(Exception):
@@ -59,7 +68,8 @@ def _hevc_thumbnail(file: BinaryIO) -> Image.Image:
 
 def thumbnail(file: BinaryIO, hevc: bool) -> Image.Image:
     try:
-        return _hevc_thumbnail(file) if hevc else _vips_thumbnail(file)
+        with DECODES:
+            return _hevc_thumbnail(file) if hevc else _vips_thumbnail(file)
     except (pyvips.Error, ValueError, RuntimeError, OSError) as exc:
         raise UndecodablePixels(str(exc).strip().splitlines()[0] if str(exc) else "") from exc
     finally:

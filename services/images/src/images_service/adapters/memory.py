@@ -17,8 +17,14 @@ from collections.abc import AsyncIterator
 import pyvips
 
 log = logging.getLogger(__name__)
-M_ARENA_MAX = -8  # glibc's mallopt parameter number
+M_ARENA_MAX = -8  # glibc's mallopt parameter numbers
+M_MMAP_THRESHOLD = -3
 ARENAS = 2
+# Blocks from this size up are mapped on their own and unmapped when freed. glibc's default
+# threshold starts at 128 KB but rises with every large block freed (up to 32 MB), after which
+# a progressive JPEG's ~40 MB of libjpeg coefficient buffers land in an arena and stay there
+# until the burst ends; set explicitly, it stays put.
+MMAP_THRESHOLD_BYTES = 256 * 1024
 
 _libc: ctypes.CDLL | None = None
 
@@ -35,6 +41,7 @@ def bound_process_memory() -> None:
     try:
         _libc = ctypes.CDLL(name)
         _libc.mallopt(M_ARENA_MAX, ARENAS)
+        _libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to tune
         _libc = None
 
