@@ -97,3 +97,30 @@ async def test_a_wake_from_another_thread_is_heard() -> None:
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
+
+
+class NeverStoppingPublisher(BlockingPublisher):
+    """A producer whose flush never finishes, as aiokafka's can (aio-libs/aiokafka#1101)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stopping = asyncio.Event()
+
+    async def stop(self) -> None:
+        self.stopping.set()
+        await asyncio.Event().wait()
+
+
+async def test_a_relay_whose_producer_never_flushes_still_shuts_down() -> None:
+    outbox, publisher = FakeOutbox(), NeverStoppingPublisher()
+    publisher.release.set()
+    relay = OutboxRelay(outbox, lambda: publisher, poll_interval=AN_HOUR, stop_timeout=0.05)
+    running = asyncio.create_task(relay.run())
+    await asyncio.wait_for(outbox.found_nothing.wait(), GUARD_SECONDS)
+
+    running.cancel()
+    # A service's shutdown (and a test client's exit) waits for this: it must end, not hang.
+    await asyncio.wait_for(asyncio.gather(running, return_exceptions=True), GUARD_SECONDS)
+
+    assert publisher.stopping.is_set()  # the flush was attempted before it was abandoned
+    assert running.cancelled()

@@ -16,6 +16,10 @@ from platform_common.messaging.outbox import OUTBOX_PUBLISHED, SendAll
 log = logging.getLogger(__name__)
 # The backlog is measured at most this often (one indexed query), not on every poll.
 MEASURE_EVERY_SECONDS = 5.0
+# How long a stopping relay waits for its producer to flush. aiokafka's stop() waits for every
+# queued batch and can wait forever (aio-libs/aiokafka#1101); abandoning them loses nothing, since
+# a row is marked sent only once Kafka acknowledged it: the next relay publishes it again.
+STOP_TIMEOUT_SECONDS = 10.0
 
 
 class Outbox(Protocol):
@@ -40,11 +44,13 @@ class OutboxRelay:
         *,
         batch_size: int = 200,
         poll_interval: float = 0.5,
+        stop_timeout: float = STOP_TIMEOUT_SECONDS,
     ) -> None:
         self.outbox = outbox
         self.new_publisher = new_publisher
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.stop_timeout = stop_timeout
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -86,4 +92,11 @@ class OutboxRelay:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self.poll_interval)
         finally:
-            await publisher.stop()
+            try:
+                await asyncio.wait_for(publisher.stop(), self.stop_timeout)
+            except TimeoutError:
+                log.warning(
+                    "outbox relay: the publisher did not stop within %.0f s; its unacknowledged "
+                    "rows stay unsent in the outbox",
+                    self.stop_timeout,
+                )
