@@ -99,8 +99,10 @@ def write_markdown(
     verdict = "met" if images_peak <= IMAGES_PEAK_TARGET_MB else "**not met**"
     lines += [
         "",
-        f"Images service peak RSS: {images_peak:.0f} MiB (target <= {IMAGES_PEAK_TARGET_MB}: "
-        f"{verdict}). The largest child processes at their peak: "
+        f"Images service peak RSS (its API process): {images_peak:.0f} MiB (target <= "
+        f"{IMAGES_PEAK_TARGET_MB}: {verdict}). An upload's pixels are decoded in a process of "
+        "the API's own (`images child`), whose peak is one decode's. The largest child "
+        "processes at their peak: "
         + ", ".join(f"{n} {mb:.0f}" for n, mb in sorted(peaks.items()) if n.endswith(" child"))
         + ".",
     ]

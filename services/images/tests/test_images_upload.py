@@ -158,7 +158,13 @@ def test_the_object_is_removed_when_the_database_write_fails(
 
     with pytest.raises(OperationalError):
         register_image(
-            uow, images_app.state.images.storage, user.id, io.BytesIO(make_image()), "a.png", limits
+            uow,
+            images_app.state.images.storage,
+            user.id,
+            io.BytesIO(make_image()),
+            "a.png",
+            limits,
+            images_app.state.images.pixels,
         )
 
     assert object_keys(f"originals/{user.id}/") == []

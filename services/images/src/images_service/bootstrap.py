@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from images_service.adapters.memory import LargeRequests, bound_process_memory
 from images_service.adapters.object_storage import ObjectStorage
 from images_service.adapters.orm import start_mappers
+from images_service.adapters.pixel_decoder import PixelDecoder
 from images_service.adapters.transformer_client import TransformerClient
 from images_service.adapters.variant_bytes import VariantBytes
 from images_service.adapters.variant_notifications import VariantNotifications
@@ -35,6 +36,7 @@ class ImagesService:
     notifications: VariantNotifications
     large_requests: LargeRequests
     transformer: TransformerClient  # the one-hop on-the-fly render (the API's use)
+    pixels: PixelDecoder  # the uploads' pixels, in a process of their own (started on first use)
     variant_bytes: VariantBytes  # small finished variants, served from memory (the API's use)
 
     @classmethod
@@ -52,6 +54,9 @@ class ImagesService:
             notifications=VariantNotifications(engine),
             large_requests=LargeRequests(),
             transformer=TransformerClient(settings.transformer_url, settings.internal_api_token),
+            pixels=PixelDecoder(
+                settings.pixel_decode_timeout_seconds, settings.pixel_decodes_per_process
+            ),
             variant_bytes=VariantBytes(
                 settings.variant_bytes_cache_bytes, settings.variant_bytes_cache_max_item_bytes
             ),
@@ -73,4 +78,5 @@ class ImagesService:
     async def close(self) -> None:
         await self.notifications.close()
         await self.transformer.close()
+        self.pixels.close()
         self.engine.dispose()

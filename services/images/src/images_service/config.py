@@ -23,6 +23,11 @@ class Settings(BaseServiceSettings, DatabaseSettings, S3Settings, TopicSettings,
     # Upload limits: the size is checked while the body streams in, pixels from the header only.
     max_upload_bytes: int = Field(default=25 * MEGABYTE, ge=1)
     max_pixels: int = Field(default=50_000_000, ge=1)
+    # The upload's pixels (its palette and placeholder) are decoded in a separate process: one
+    # that takes longer than this is stopped and the upload refused (422), and the process is
+    # replaced after this many decodes.
+    pixel_decode_timeout_seconds: float = Field(default=20, gt=0)
+    pixel_decodes_per_process: int = Field(default=500, ge=1)
 
     # Direct-to-S3 uploads: how long the presigned PUT stays valid, and how long after that an
     # upload nobody completed is kept before the retention job removes it.

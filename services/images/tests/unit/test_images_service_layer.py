@@ -2,10 +2,12 @@
 
 import io
 import uuid
+from typing import BinaryIO
 
 import pytest
 import pyvips
 
+from images_service.adapters.image_pixels import PixelInsight, PixelSource, read_pixel_insight
 from images_service.domain.errors import (
     AccountDeleted,
     ImageNotFound,
@@ -35,6 +37,15 @@ RESIZE = TransformSpec.model_validate({"operations": [{"op": "resize", "width": 
 GREY = TransformSpec.model_validate({"operations": [{"op": "grayscale"}]})
 
 
+class PixelsInThisProcess:
+    """The pixel decode without its process (its isolation is tested with the real process in
+    test_images_insight.py)."""
+
+    def insight(self, file: BinaryIO, size: int, hevc: bool) -> PixelInsight:
+        file.seek(0)
+        return read_pixel_insight(PixelSource(path=None, data=file.read(), hevc=hevc))
+
+
 def png(width: int = 64, height: int = 48) -> io.BytesIO:
     image = pyvips.Image.black(width, height, bands=3) + 128
     return io.BytesIO(image.cast("uchar").pngsave_buffer())
@@ -42,7 +53,9 @@ def png(width: int = 64, height: int = 48) -> io.BytesIO:
 
 def upload(uow, storage, owner, **eager):
     eager_variants = images.EagerVariants(**eager) if eager else images.EagerVariants()
-    return images.register_image(uow, storage, owner, png(), "cat.png", LIMITS, eager_variants)
+    return images.register_image(
+        uow, storage, owner, png(), "cat.png", LIMITS, PixelsInThisProcess(), eager_variants
+    )
 
 
 def test_an_upload_is_stored_and_recorded_with_what_inspection_found(uow, storage, owner):
@@ -64,7 +77,9 @@ def test_an_upload_for_a_deleted_account_is_refused_and_its_object_removed(uow, 
 
 def test_an_upload_that_is_not_an_image_stores_nothing(uow, storage, owner):
     with pytest.raises(UnsupportedImageType):
-        images.register_image(uow, storage, owner, io.BytesIO(b"<html>"), "x.png", LIMITS)
+        images.register_image(
+            uow, storage, owner, io.BytesIO(b"<html>"), "x.png", LIMITS, PixelsInThisProcess()
+        )
     assert storage.objects == {}
 
 

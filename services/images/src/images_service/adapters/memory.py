@@ -31,7 +31,7 @@ _libc: ctypes.CDLL | None = None
 
 def bound_process_memory() -> None:
     """Once at start-up, before the thread pool spins up: at most ARENAS malloc arenas, and no
-    libvips operation cache (this process only reads headers, never the same image twice)."""
+    libvips operation cache (no process of this service reads the same image twice)."""
     global _libc
     pyvips.cache_set_max(0)
     pyvips.cache_set_max_mem(0)

@@ -37,6 +37,7 @@ from images_service.service_layer.images import (
     request_eager_variants,
     utcnow,
 )
+from images_service.service_layer.insight import PixelReader
 from images_service.service_layer.inspection import (
     InspectedImage,
     UploadLimits,
@@ -94,6 +95,7 @@ def complete_direct_upload(
     owner_id: uuid.UUID,
     upload_id: uuid.UUID,
     limits: UploadLimits,
+    pixels: PixelReader,
     eager: EagerVariants = EagerVariants(),
 ) -> tuple[Image, bool]:
     """Register the uploaded object (and request the eager presets' variants in the same
@@ -117,7 +119,7 @@ def complete_direct_upload(
         key = Image.original_key(owner_id, upload.id)
         with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spooled:
             spool = cast(BinaryIO, spooled)  # typeshed's SpooledTemporaryFile is not a BinaryIO
-            inspected = _inspect_stored(storage, upload, stored.size, limits, spool)
+            inspected = _inspect_stored(storage, upload, stored.size, limits, pixels, spool)
             storage.put(key, spool, inspected.media_type, {"sha256": inspected.checksum_sha256})
         try:
             image = new_image(upload.id, owner_id, key, upload.filename, inspected)
@@ -133,7 +135,12 @@ def complete_direct_upload(
 
 
 def _inspect_stored(
-    storage: ObjectStorage, upload: Upload, size: int, limits: UploadLimits, spool: BinaryIO
+    storage: ObjectStorage,
+    upload: Upload,
+    size: int,
+    limits: UploadLimits,
+    pixels: PixelReader,
+    spool: BinaryIO,
 ) -> InspectedImage:
     """Download (bounded) into `spool` and inspect those bytes; a rejected object is deleted at
     once."""
@@ -146,7 +153,7 @@ def _inspect_stored(
                 "start a new upload"
             )
         storage.download(upload.s3_key, spool, limits.max_bytes)
-        return inspect_image(spool, limits)
+        return inspect_image(spool, limits, pixels)
     except ObjectTooLarge as exc:
         storage.delete([upload.s3_key])
         raise UploadTooLarge(limits.max_bytes) from exc

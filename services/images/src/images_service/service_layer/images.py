@@ -12,6 +12,7 @@ from images_service.adapters.object_storage import ObjectStorage
 from images_service.domain.errors import ImageNotFound, InvalidRequest
 from images_service.domain.image import Image
 from images_service.domain.transformation import Transformation
+from images_service.service_layer.insight import PixelReader
 from images_service.service_layer.inspection import InspectedImage, UploadLimits, inspect_image
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
 from platform_common.transform_spec import TransformSpec
@@ -92,12 +93,13 @@ def register_image(
     file: BinaryIO,
     filename: str | None,
     limits: UploadLimits,
+    pixels: PixelReader,
     eager: EagerVariants = EagerVariants(),
 ) -> Image:
     """Check the bytes, store them, record them (and request the eager presets' variants in the
     same transaction); the object is removed if the record fails."""
     clean_filename(filename)  # a bad name is refused before anything is stored
-    inspected = inspect_image(file, limits)
+    inspected = inspect_image(file, limits, pixels)
     image_id = uuid.uuid4()
     key = Image.original_key(owner_id, image_id)
     storage.put(key, file, inspected.media_type, {"sha256": inspected.checksum_sha256})

@@ -1,19 +1,27 @@
 """An upload's insight, computed once from the header already read and one tiny thumbnail."""
 
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from images_service.adapters.exif_reader import icc_description, read_exif
-from images_service.adapters.image_pixels import UndecodablePixels, palette, placeholder, thumbnail
+from images_service.adapters.image_pixels import PixelInsight, UndecodablePixels
 from images_service.adapters.image_probe import ImageHeader
 from images_service.domain.errors import UndecodableImage
 from images_service.domain.insight import ImageInsight
 
 
-def compute_insight(file: BinaryIO, header: ImageHeader, format_name: str) -> ImageInsight:
+class PixelReader(Protocol):
+    """Reads an upload's pixels (adapters.pixel_decoder: in a disposable process)."""
+
+    def insight(self, file: BinaryIO, size: int, hevc: bool) -> PixelInsight: ...
+
+
+def compute_insight(
+    file: BinaryIO, size: int, header: ImageHeader, format_name: str, pixels: PixelReader
+) -> ImageInsight:
     """Raises UndecodableImage when the pixels cannot be decoded: a file whose header reads but
     whose pixels do not is refused at upload, never stored to fail at its first transform."""
     try:
-        small = thumbnail(file, hevc=header.heif_compression == "hevc")
+        seen = pixels.insight(file, size, hevc=header.heif_compression == "hevc")
     except UndecodablePixels as exc:
         raise UndecodableImage(format_name, str(exc)) from exc
     exif = read_exif(header.exif)
@@ -26,6 +34,6 @@ def compute_insight(file: BinaryIO, header: ImageHeader, format_name: str) -> Im
         taken_at=exif.taken_at,
         orientation=exif.orientation,
         gps=exif.gps,
-        palette=palette(small),
-        placeholder=placeholder(small),
+        palette=seen.palette,
+        placeholder=seen.placeholder,
     )

@@ -17,7 +17,7 @@ from images_service.domain.errors import (
 )
 from images_service.domain.formats import ACCEPTED_FORMATS, media_type_for
 from images_service.domain.insight import ImageInsight
-from images_service.service_layer.insight import compute_insight
+from images_service.service_layer.insight import PixelReader, compute_insight
 
 HASH_CHUNK_BYTES = 1024 * 1024
 # HEIF compressions the transformer decodes: HEVC through pillow-heif's libheif + libde265,
@@ -62,7 +62,7 @@ def _heif_flavour(compression: str | None) -> str:
     return DECODABLE_HEIF[compression]
 
 
-def inspect_image(file: BinaryIO, limits: UploadLimits) -> InspectedImage:
+def inspect_image(file: BinaryIO, limits: UploadLimits, pixels: PixelReader) -> InspectedImage:
     """Raises the client-facing error for the first problem found, cheapest checks first."""
     size, checksum = _size_and_checksum(file)
     if size > limits.max_bytes:
@@ -87,7 +87,7 @@ def inspect_image(file: BinaryIO, limits: UploadLimits) -> InspectedImage:
         raise TruncatedImage(format_name, problem)
     if format_name == "heif":
         format_name = _heif_flavour(header.heif_compression)
-    insight = compute_insight(file, header, format_name)
+    insight = compute_insight(file, size, header, format_name, pixels)
     return InspectedImage(
         format=format_name,
         media_type=media_type_for(format_name),

@@ -10,6 +10,7 @@ from images_service.adapters.object_storage import ObjectStorage
 from images_service.domain.image import Image
 from images_service.domain.transformation import Transformation
 from images_service.service_layer.images import EagerVariants, register_image
+from images_service.service_layer.insight import PixelReader
 from images_service.service_layer.inspection import UploadLimits
 from images_service.service_layer.presets import parse_preset_list
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
@@ -37,7 +38,8 @@ def register_with_presets(
     file: BinaryIO,
     filename: str | None,
     limits: UploadLimits,
+    pixels: PixelReader,
     eager: EagerVariants,
 ) -> RegisteredImage:
-    image = register_image(uow, storage, owner_id, file, filename, limits, eager)
+    image = register_image(uow, storage, owner_id, file, filename, limits, pixels, eager)
     return with_transformations(uow, image)

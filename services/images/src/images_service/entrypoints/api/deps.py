@@ -17,6 +17,7 @@ from images_service.adapters.variant_bytes import VariantBytes
 from images_service.bootstrap import ImagesService
 from images_service.config import Settings
 from images_service.service_layer.delivery_urls import UrlSigner
+from images_service.service_layer.insight import PixelReader
 from images_service.service_layer.inspection import UploadLimits
 from images_service.service_layer.notifications import FinishedNotifications
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
@@ -65,6 +66,10 @@ async def get_limits(settings: Annotated[Settings, Depends(get_settings)]) -> Up
     return UploadLimits(max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels)
 
 
+async def get_pixels(images: ImagesDep) -> PixelReader:
+    return images.pixels
+
+
 def _user_id(claims: TokenClaims) -> uuid.UUID:
     try:
         return uuid.UUID(claims.subject)
@@ -104,5 +109,6 @@ VariantBytesDep = Annotated[VariantBytes, Depends(get_variant_bytes)]
 SignerDep = Annotated[UrlSigner, Depends(get_signer)]
 InternalCaller = Depends(internal_caller)
 LimitsDep = Annotated[UploadLimits, Depends(get_limits)]
+PixelsDep = Annotated[PixelReader, Depends(get_pixels)]
 CurrentOwner = Annotated[uuid.UUID, Depends(current_owner)]
 CurrentAdmin = Annotated[uuid.UUID, Depends(current_admin)]

@@ -15,6 +15,7 @@ from images_service.entrypoints.api.deps import (
     LargeRequestsDep,
     LimitsDep,
     NotificationsDep,
+    PixelsDep,
     SettingsDep,
     SignerDep,
     StorageDep,
@@ -105,6 +106,7 @@ async def upload_image(
     uow: UowDep,
     storage: StorageDep,
     limits: LimitsDep,
+    pixels: PixelsDep,
     settings: SettingsDep,
     large_requests: LargeRequestsDep,
 ) -> ImagePublic:
@@ -120,6 +122,7 @@ async def upload_image(
                 upload.file.file,
                 upload.file.filename,
                 limits,
+                pixels,
                 eager,
             )
         finally:

@@ -10,6 +10,7 @@ from images_service.domain.address_policy import AddressPolicy
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
     LimitsDep,
+    PixelsDep,
     SettingsDep,
     StorageDep,
     UowDep,
@@ -57,6 +58,7 @@ async def fetch_image(
     uow: UowDep,
     storage: StorageDep,
     limits: LimitsDep,
+    pixels: PixelsDep,
     settings: SettingsDep,
 ) -> ImagePublic:
     eager = eager_variants(body.presets, settings.topic_transform_requested)  # before fetching
@@ -79,6 +81,7 @@ async def fetch_image(
             downloaded.file,
             downloaded.filename,
             limits,
+            pixels,
             eager,
         )
     finally:

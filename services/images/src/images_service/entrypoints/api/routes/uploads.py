@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 from images_service.entrypoints.api.deps import (
     CurrentOwner,
     LimitsDep,
+    PixelsDep,
     SettingsDep,
     StorageDep,
     UowDep,
@@ -90,11 +91,12 @@ def complete_upload(
     uow: UowDep,
     storage: StorageDep,
     limits: LimitsDep,
+    pixels: PixelsDep,
     settings: SettingsDep,
     body: CompleteUploadRequest | None = None,
 ) -> ImagePublic:
     eager = eager_variants(body.presets if body else None, settings.topic_transform_requested)
-    image, created = complete_direct_upload(uow, storage, owner, upload_id, limits, eager)
+    image, created = complete_direct_upload(uow, storage, owner, upload_id, limits, pixels, eager)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     response.headers["Location"] = f"/images/{image.id}"
     return ImagePublic.of(*with_transformations(uow, image), with_gps=True)  # the owner's
