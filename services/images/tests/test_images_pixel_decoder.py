@@ -10,7 +10,7 @@ import pytest
 import pyvips
 
 from images_service.adapters.image_pixels import UndecodablePixels
-from images_service.adapters.pixel_decoder import INLINE_BYTES, PixelDecoder
+from images_service.adapters.pixel_decoder import INLINE_BYTES, PixelDecoder, pixel_source
 
 
 def noisy_png(width: int, height: int) -> bytes:
@@ -32,6 +32,7 @@ def test_a_large_spooled_upload_is_read_from_its_file_with_the_same_insight(deco
     with tempfile.TemporaryFile() as spooled:  # what an upload past its in-memory size is
         spooled.write(data)
         spooled.seek(123)
+        assert pixel_source(spooled, len(data), hevc=False).data is None  # by reference
         from_file = decoder.insight(spooled, len(data), hevc=False)
         assert spooled.tell() == 123  # the upload's own position is not moved by the decode
     inline = decoder.insight(io.BytesIO(data), len(data), hevc=False)

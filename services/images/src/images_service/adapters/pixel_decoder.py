@@ -26,14 +26,21 @@ from platform_common.process_pool import IsolatedPool, JobTimedOut, ProcessCrash
 INLINE_BYTES = 1024 * 1024  # the size up to which uploads are spooled in memory
 
 
-def _source(file: BinaryIO, size: int, hevc: bool) -> PixelSource:
-    if size > INLINE_BYTES:
-        try:
-            path = f"/proc/{os.getpid()}/fd/{file.fileno()}"
-        except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
-            path = ""
-        if path and os.path.exists(path):
-            return PixelSource(path=path, data=None, hevc=hevc)
+def _path_of(file: BinaryIO) -> str | None:
+    """The path another process opens this open file by, if it is a file on disk."""
+    try:
+        path = f"/proc/{os.getpid()}/fd/{file.fileno()}"
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+        return None
+    return path if os.path.exists(path) else None
+
+
+def pixel_source(file: BinaryIO, size: int, hevc: bool) -> PixelSource:
+    """By reference past INLINE_BYTES when the file is on disk (asking a smaller spooled file
+    for its descriptor would write it out first); inline otherwise."""
+    path = _path_of(file) if size > INLINE_BYTES else None
+    if path is not None:
+        return PixelSource(path=path, data=None, hevc=hevc)
     file.seek(0)
     data = file.read()
     file.seek(0)
@@ -47,7 +54,7 @@ class PixelDecoder:
     def insight(self, file: BinaryIO, size: int, hevc: bool) -> PixelInsight:
         """Blocks the calling thread (the API's thread pool) until the process answers."""
         try:
-            return self._pool.call(read_pixel_insight, _source(file, size, hevc))
+            return self._pool.call(read_pixel_insight, pixel_source(file, size, hevc))
         except JobTimedOut as exc:
             raise UndecodablePixels(
                 f"its pixels took longer than {exc.timeout:g} s to decode"
