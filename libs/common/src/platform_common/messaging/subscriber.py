@@ -1,8 +1,8 @@
 """The typed Kafka subscriber every hand-written consumer of the platform is a use of.
 
 - **Consumer group** (`group_id` set): partitions are shared between the group's replicas; at
-  least once, offsets committed by hand only after the batch was handled, so a crash redelivers
-  (handlers dedupe).
+  least once, offsets committed by hand only once their batch was handled (at most every
+  COMMIT_INTERVAL_SECONDS), so a crash redelivers (handlers dedupe).
 - **Fan-out** (`group_id=None`): every replica reads every partition from the latest offset (live
   feeds: a reconnecting client gets a snapshot instead); nothing is committed.
 
@@ -13,7 +13,9 @@ handler needs pauses the subscriber with the shared backoff instead of ending it
 """
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -43,6 +45,53 @@ EnvelopeHandler = Callable[[Envelope], Awaitable[None]]
 # with the default 500 ms such a message arrived ~455 ms after it was sent (a probe on the
 # devstack's Kafka), at 100 ms ~55 ms. The price: an idle consumer sends an empty fetch every 0.1 s.
 FETCH_MAX_WAIT_MS = 100
+
+
+# A grouped subscriber commits what it has handled this long after the first batch it has not
+# committed yet, not after every batch: at the platform's pace a batch is one status event, and
+# its commit was a broker round trip (and a write to the offsets topic) per event; a variant's
+# Started and Succeeded now share one. A crash redelivers at most this much (handlers dedupe).
+COMMIT_INTERVAL_SECONDS = 0.5
+# Stopping, the last handled offsets are committed if the broker answers this soon.
+FINAL_COMMIT_SECONDS = 2.0
+
+
+class _Commits:
+    """The offsets handled so far, by partition: only those are ever committed, so a batch that
+    failed (or was cut short by a stop) part way is read again from its first unhandled record."""
+
+    def __init__(self, consumer: AIOKafkaConsumer) -> None:
+        self.consumer = consumer
+        self.handled: dict[TopicPartition, int] = {}
+        self.pending_since: float | None = None
+
+    def note_handled(self, tp: TopicPartition, offset: int) -> None:
+        self.handled[tp] = offset + 1  # Kafka's committed offset is the next one to read
+        if self.pending_since is None:
+            self.pending_since = time.monotonic()
+
+    def wait_ms(self) -> int:
+        """How long the next fetch may wait: until the pending commit is due."""
+        if self.pending_since is None:
+            return 1000
+        due = self.pending_since + COMMIT_INTERVAL_SECONDS - time.monotonic()
+        return max(0, round(due * 1000))
+
+    async def commit_if_due(self) -> None:
+        if self.pending_since is not None and self.wait_ms() == 0:
+            await self.commit()
+
+    async def commit(self) -> None:
+        assigned = self.consumer.assignment()  # a partition given away since is not ours to commit
+        offsets = {tp: offset for tp, offset in self.handled.items() if tp in assigned}
+        self.handled, self.pending_since = {}, None
+        if offsets:
+            await self.consumer.commit(offsets)
+
+    async def commit_before_stopping(self) -> None:
+        if self.pending_since is not None:
+            with contextlib.suppress(Exception):  # not committed: redelivered, and deduped
+                await asyncio.wait_for(self.commit(), FINAL_COMMIT_SECONDS)
 
 
 def record_lag(group: str, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
@@ -89,6 +138,7 @@ class Subscriber:
     async def _session(self) -> None:
         sub = self.subscription
         consumer = self._consumer()
+        commits = _Commits(consumer) if sub.group_id is not None else None
         try:
             if sub.create_topics:
                 await ensure_topics(self.bootstrap_servers, sub.create_topics, sub.topic_partitions)
@@ -98,15 +148,19 @@ class Subscriber:
             if sub.group_id is None:
                 await self._wait_until_positioned(consumer)
             while True:
-                batches = await consumer.getmany(timeout_ms=1000, max_records=sub.max_records)
-                if not batches:
-                    continue
+                wait_ms = commits.wait_ms() if commits is not None else 1000
+                batches = await consumer.getmany(timeout_ms=wait_ms, max_records=sub.max_records)
                 await asyncio.gather(
-                    *(self._handle_partition(consumer, tp, rs) for tp, rs in batches.items())
+                    *(
+                        self._handle_partition(consumer, tp, rs, commits)
+                        for tp, rs in batches.items()
+                    )
                 )
-                if sub.group_id is not None:
-                    await consumer.commit()
+                if commits is not None:
+                    await commits.commit_if_due()
         finally:
+            if commits is not None:
+                await commits.commit_before_stopping()
             if sub.on_assigned is not None:
                 sub.on_assigned(0)
             await consumer.stop()
@@ -122,10 +176,16 @@ class Subscriber:
             self.subscription.on_assigned(len(consumer.assignment()))
 
     async def _handle_partition(
-        self, consumer: AIOKafkaConsumer, tp: TopicPartition, records: list[ConsumerRecord]
+        self,
+        consumer: AIOKafkaConsumer,
+        tp: TopicPartition,
+        records: list[ConsumerRecord],
+        commits: _Commits | None,
     ) -> None:
         for record in records:
             await self._handle(record)
+            if commits is not None:
+                commits.note_handled(tp, record.offset)
         record_lag(self.subscription.name, consumer, tp, records[-1].offset)
 
     async def _handle(self, record: ConsumerRecord) -> None:
