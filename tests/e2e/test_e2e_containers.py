@@ -18,6 +18,7 @@ from devstack.ports import free_port
 
 # The first test builds every image (minutes on a fresh machine): beyond the default timeout.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
+GATEWAY_UPSTREAM_TIMEOUT_AND_MORE = httpx.Timeout(45.0, connect=5.0)
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +41,14 @@ def test_the_containerised_platform_registers_uploads_transforms_and_serves(
     gateway = Gateway(f"http://127.0.0.1:{compose.gateway_port}")
     try:
         user = gateway.register("podman")
+        # Twice, a cold container stack on the loaded CI machine did not answer its very first
+        # upload within the gateway's 30 s upstream timeout; a second try must succeed, and
+        # images' log goes into the failure message so the cause can be read. This client waits
+        # longer than the gateway does, so the gateway's 504 is what it sees (at 30 s, the same
+        # as the gateway's, the client's own timeout won the race and ended the test).
+        user.http.timeout = GATEWAY_UPSTREAM_TIMEOUT_AND_MORE
         upload = user.upload(photo_jpeg("rocket"), "rocket.jpg")
         if upload.status_code == 504:
-            # Once, a cold container stack on the loaded CI machine did not answer its very first
-            # upload within the gateway's 30 s upstream timeout; a second try must succeed, and
-            # images' log goes into the failure message so the cause can be read.
             upload = user.upload(photo_jpeg("rocket"), "rocket.jpg")
         assert upload.status_code == 201, f"{upload.text}\nimages:\n{compose.logs('images')}"
         image = upload.json()

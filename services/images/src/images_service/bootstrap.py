@@ -36,7 +36,7 @@ class ImagesService:
     notifications: VariantNotifications
     large_requests: LargeRequests
     transformer: TransformerClient  # the one-hop on-the-fly render (the API's use)
-    pixels: PixelDecoder  # the uploads' pixels, in a process of their own (started on first use)
+    pixels: PixelDecoder  # the uploads' pixels, in a process of their own (the API starts it)
     variant_bytes: VariantBytes  # small finished variants, served from memory (the API's use)
 
     @classmethod

@@ -4,6 +4,7 @@ here: the consumers, the outbox relay and the periodic jobs are the worker's
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -28,17 +29,29 @@ from platform_common.app import create_service_app
 from platform_common.db import ping
 from platform_common.http_limits import upload_body_limit
 
+log = logging.getLogger(__name__)
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     service = ImagesService.from_settings(settings)
 
+    async def start_pixel_process() -> None:
+        # In the background: the first upload after a start need not pay for the spawn (it
+        # imports libvips: seconds on a loaded machine), and readiness does not wait for it.
+        try:
+            await asyncio.to_thread(service.pixels.warm_up)
+        except Exception:  # the first upload starts it, or says why it cannot
+            log.warning("the pixel process did not start ahead of the uploads", exc_info=True)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(service.ensure_bucket)
+        warming = asyncio.create_task(start_pixel_process())
         try:
             yield
         finally:
+            await warming  # a spawn in progress finishes before the pool closes
             await service.close()
 
     app = create_service_app(
