@@ -1,8 +1,8 @@
 """The typed Kafka subscriber every hand-written consumer of the platform is a use of.
 
 - **Consumer group** (`group_id` set): partitions are shared between the group's replicas; at
-  least once, offsets committed by hand only once their batch was handled (at most every
-  COMMIT_INTERVAL_SECONDS), so a crash redelivers (handlers dedupe).
+  least once, by hand: only the offsets of handled records are committed, COMMIT_INTERVAL_SECONDS
+  after the first one not yet committed, so a crash redelivers (handlers dedupe).
 - **Fan-out** (`group_id=None`): every replica reads every partition from the latest offset (live
   feeds: a reconnecting client gets a snapshot instead); nothing is committed.
 

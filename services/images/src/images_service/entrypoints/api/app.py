@@ -51,8 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            await warming  # a spawn in progress finishes before the pool closes
-            await service.close()
+            await service.close()  # a spawn still in progress is stopped with the pool
+            await warming
 
     app = create_service_app(
         settings,
