@@ -21,9 +21,10 @@ from images_service.adapters.image_pixels import (
     read_pixel_insight,
     start_pixel_process,
 )
+from images_service.adapters.spooling import SPOOL_IN_MEMORY_BYTES
 from platform_common.process_pool import IsolatedPool, JobTimedOut, ProcessCrashed
 
-INLINE_BYTES = 1024 * 1024  # the size up to which uploads are spooled in memory
+INLINE_BYTES = SPOOL_IN_MEMORY_BYTES  # smaller uploads are in memory: sent as they are
 
 
 def _path_of(file: BinaryIO) -> str | None:

@@ -10,13 +10,13 @@ reads, removed by the retention sweep once the upload expires. A rejected object
 once.
 """
 
-import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
 from images_service.adapters.object_storage import ObjectStorage, ObjectTooLarge
+from images_service.adapters.spooling import spooled_file
 from images_service.domain.errors import (
     ImageNotFound,
     ImagesError,
@@ -44,8 +44,6 @@ from images_service.service_layer.inspection import (
     inspect_image,
 )
 from images_service.service_layer.unit_of_work import ImagesUnitOfWork
-
-SPOOL_IN_MEMORY_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -117,8 +115,7 @@ def complete_direct_upload(
         if stored is None:
             raise UploadNotReceived()
         key = Image.original_key(owner_id, upload.id)
-        with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spooled:
-            spool = cast(BinaryIO, spooled)  # typeshed's SpooledTemporaryFile is not a BinaryIO
+        with spooled_file() as spool:
             inspected = _inspect_stored(storage, upload, stored.size, limits, pixels, spool)
             storage.put(key, spool, inspected.media_type, {"sha256": inspected.checksum_sha256})
         try:

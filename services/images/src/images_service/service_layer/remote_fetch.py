@@ -7,17 +7,16 @@ upload, so they get the same type sniffing, size and pixel checks.
 """
 
 import asyncio
-import tempfile
 from dataclasses import dataclass
 from typing import BinaryIO
 
 import httpx
 
 from images_service.adapters.pinned_http import Resolver, parse_target_url, pin
+from images_service.adapters.spooling import spooled_file
 from images_service.domain.address_policy import AddressPolicy
 from images_service.domain.errors import RemoteFetchFailed, UploadTooLarge
 
-SPOOL_IN_MEMORY_BYTES = 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 
 
@@ -42,7 +41,7 @@ async def _spool(response: httpx.Response, max_bytes: int) -> BinaryIO:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise UploadTooLarge(max_bytes)  # refused before reading a byte of the body
-    file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115
+    file = spooled_file()
     size = 0
     async for chunk in response.aiter_bytes(CHUNK_BYTES):
         size += len(chunk)
@@ -51,7 +50,7 @@ async def _spool(response: httpx.Response, max_bytes: int) -> BinaryIO:
             raise UploadTooLarge(max_bytes)
         file.write(chunk)
     file.seek(0)
-    return file  # type: ignore[return-value]
+    return file
 
 
 def _redirect_target(url: httpx.URL, location: str) -> httpx.URL:
