@@ -10,7 +10,8 @@ import pytest
 import pyvips
 
 from images_service.adapters.image_pixels import UndecodablePixels
-from images_service.adapters.pixel_decoder import INLINE_BYTES, PixelDecoder, pixel_source
+from images_service.adapters.pixel_decoder import PixelDecoder, pixel_source
+from images_service.adapters.spooling import SPOOL_IN_MEMORY_BYTES
 
 
 def noisy_png(width: int, height: int) -> bytes:
@@ -28,7 +29,7 @@ def decoder() -> Iterator[PixelDecoder]:
 
 def test_a_large_spooled_upload_is_read_from_its_file_with_the_same_insight(decoder) -> None:
     data = noisy_png(1200, 1000)
-    assert len(data) > INLINE_BYTES
+    assert len(data) > SPOOL_IN_MEMORY_BYTES
     with tempfile.TemporaryFile() as spooled:  # what an upload past its in-memory size is
         spooled.write(data)
         spooled.seek(123)

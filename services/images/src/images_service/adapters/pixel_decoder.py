@@ -24,8 +24,6 @@ from images_service.adapters.image_pixels import (
 from images_service.adapters.spooling import SPOOL_IN_MEMORY_BYTES
 from platform_common.process_pool import IsolatedPool, JobTimedOut, ProcessCrashed
 
-INLINE_BYTES = SPOOL_IN_MEMORY_BYTES  # smaller uploads are in memory: sent as they are
-
 
 def _path_of(file: BinaryIO) -> str | None:
     """The path another process opens this open file by, if it is a file on disk."""
@@ -37,9 +35,9 @@ def _path_of(file: BinaryIO) -> str | None:
 
 
 def pixel_source(file: BinaryIO, size: int, hevc: bool) -> PixelSource:
-    """By reference past INLINE_BYTES when the file is on disk (asking a smaller spooled file
-    for its descriptor would write it out first); inline otherwise."""
-    path = _path_of(file) if size > INLINE_BYTES else None
+    """By reference past SPOOL_IN_MEMORY_BYTES when the file is on disk (asking a smaller spooled
+    file for its descriptor would write it out first); inline otherwise."""
+    path = _path_of(file) if size > SPOOL_IN_MEMORY_BYTES else None
     if path is not None:
         return PixelSource(path=path, data=None, hevc=hevc)
     file.seek(0)
